@@ -1,0 +1,5 @@
+# x86-64 host: musl-gcc from Debian musl-tools; runs natively.
+CC := musl-gcc
+CPUFLAGS :=
+BOARD_DEFS :=
+QEMU :=

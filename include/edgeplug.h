@@ -1,0 +1,206 @@
+/*
+ * edgeplug.h - the embedding API of the edgeplug WebAssembly engine.
+ *
+ * An engine holds the allocator every byte goes through. A module is a
+ * decoded, validated and lowered binary; it is immutable and can be
+ * instantiated many times. A store owns runtime objects (instances,
+ * functions, tables, memories, globals) and the execution stacks; one store
+ * is used by one thread at a time. Calls return an ep_status; when an
+ * ep_error is passed, it receives a message that says where things went
+ * wrong (byte offset, function index). The engine never prints and never
+ * exits.
+ */
+#ifndef EDGEPLUG_H
+#define EDGEPLUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EP_VERSION "0.1.0"
+
+typedef enum ep_status {
+	EP_OK = 0,
+	EP_ERR_MALFORMED,   /* the binary does not decode */
+	EP_ERR_INVALID,     /* the module decodes but does not validate */
+	EP_ERR_UNLINKABLE,  /* an import is missing or has the wrong type */
+	EP_ERR_TRAP,        /* execution trapped; ep_error.trap says why */
+	EP_ERR_NOMEM,       /* the allocator refused */
+	EP_ERR_LIMIT,       /* a configured limit was exceeded at load/instantiate */
+	EP_ERR_ARG          /* bad argument from the embedder */
+} ep_status;
+
+typedef enum ep_trap {
+	EP_TRAP_NONE = 0,
+	EP_TRAP_UNREACHABLE,
+	EP_TRAP_DIV_ZERO,
+	EP_TRAP_INT_OVERFLOW,
+	EP_TRAP_INVALID_CONVERSION,
+	EP_TRAP_OOB_MEMORY,
+	EP_TRAP_OOB_TABLE,
+	EP_TRAP_INDIRECT_TYPE,      /* call_indirect signature mismatch */
+	EP_TRAP_UNINIT_ELEMENT,     /* call_indirect through a null entry */
+	EP_TRAP_STACK_EXHAUSTED,    /* call depth or value stack limit */
+	EP_TRAP_FUEL,               /* fuel budget used up (resumable) */
+	EP_TRAP_INTERRUPT,          /* ep_store_interrupt was called (resumable) */
+	EP_TRAP_HOST,               /* a host function reported an error */
+	EP_TRAP_EXIT                /* a host function asked to exit (WASI proc_exit) */
+} ep_trap;
+
+typedef struct ep_error {
+	ep_status status;
+	ep_trap trap;
+	uint32_t func;      /* function index for traps and body errors, or UINT32_MAX */
+	size_t offset;      /* byte offset into the binary, or SIZE_MAX */
+	int exit_code;      /* for EP_TRAP_EXIT */
+	char msg[192];      /* one line, no trailing newline */
+} ep_error;
+
+/* Value types use their binary encodings. */
+enum {
+	EP_I32 = 0x7f, EP_I64 = 0x7e, EP_F32 = 0x7d, EP_F64 = 0x7c,
+	EP_FUNCREF = 0x70, EP_EXTERNREF = 0x6f
+};
+
+/* Floats travel as bits so NaN payloads are preserved exactly. */
+typedef struct ep_value {
+	uint8_t type;
+	union {
+		int32_t i32;
+		int64_t i64;
+		uint32_t f32;   /* bits */
+		uint64_t f64;   /* bits */
+		void *ref;      /* ep_func* for funcref, embedder pointer for externref; NULL is null */
+	} of;
+} ep_value;
+
+typedef struct ep_functype {
+	uint32_t nparams, nresults;
+	const uint8_t *params, *results;
+} ep_functype;
+
+enum { EP_EXTERN_FUNC = 0, EP_EXTERN_TABLE = 1, EP_EXTERN_MEMORY = 2, EP_EXTERN_GLOBAL = 3 };
+
+typedef struct ep_engine ep_engine;
+typedef struct ep_module ep_module;
+typedef struct ep_store ep_store;
+typedef struct ep_instance ep_instance;
+typedef struct ep_func ep_func;
+typedef struct ep_table ep_table;
+typedef struct ep_memory ep_memory;
+typedef struct ep_global ep_global;
+typedef struct ep_caller ep_caller;
+
+typedef struct ep_extern {
+	uint8_t kind;       /* EP_EXTERN_* */
+	union {
+		ep_func *func;
+		ep_table *table;
+		ep_memory *memory;
+		ep_global *global;
+	} of;
+} ep_extern;
+
+/*
+ * The allocator: Lua's lua_Alloc contract. nsize == 0 frees ptr and returns
+ * NULL; otherwise it behaves like realloc (ptr NULL means allocate) and
+ * returns NULL to refuse. osize is the size previously allocated for ptr
+ * (0 when ptr is NULL).
+ */
+typedef void *(*ep_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Engine: alloc may be NULL for malloc/realloc/free. */
+ep_engine *ep_engine_new(ep_alloc_fn alloc, void *ud);
+void ep_engine_free(ep_engine *engine);
+/* Bytes currently allocated through the engine, and the peak. */
+size_t ep_engine_bytes(const ep_engine *engine);
+size_t ep_engine_peak_bytes(const ep_engine *engine);
+/* Cap on total bytes the engine may hold; 0 means no cap. */
+void ep_engine_set_byte_limit(ep_engine *engine, size_t limit);
+
+/* Modules: decode, validate and lower. The bytes are copied. */
+ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
+                         ep_module **out, ep_error *err);
+void ep_module_free(ep_module *module);
+
+uint32_t ep_module_import_count(const ep_module *m);
+/* kind is EP_EXTERN_*; for functions, *type receives the signature. */
+void ep_module_import(const ep_module *m, uint32_t i, const char **module,
+                      size_t *module_len, const char **name, size_t *name_len,
+                      uint8_t *kind);
+int ep_module_import_functype(const ep_module *m, uint32_t i, ep_functype *type);
+uint32_t ep_module_export_count(const ep_module *m);
+void ep_module_export(const ep_module *m, uint32_t i, const char **name,
+                      size_t *name_len, uint8_t *kind);
+
+/* Per-store limits. Zero fields mean "the default" (see src/config.h). */
+typedef struct ep_limits {
+	uint32_t max_call_depth;
+	uint32_t max_stack_slots;     /* value stack, in 8-byte slots */
+	uint32_t max_memory_pages;    /* cap for every memory of the store */
+	uint32_t max_table_elements;  /* cap for every table of the store */
+} ep_limits;
+
+ep_store *ep_store_new(ep_engine *engine, const ep_limits *limits);
+void ep_store_free(ep_store *store);
+
+/* Fuel: UINT64_MAX (the default) is unlimited. Fuel left and used are
+ * updated whenever a call returns or traps. */
+void ep_store_set_fuel(ep_store *store, uint64_t fuel);
+uint64_t ep_store_fuel_left(const ep_store *store);
+uint64_t ep_store_fuel_used(const ep_store *store);
+/* Safe to call from a signal handler or another thread: the running call
+ * stops with EP_TRAP_INTERRUPT at its next block boundary. */
+void ep_store_interrupt(ep_store *store);
+
+ep_status ep_instantiate(ep_store *store, const ep_module *module,
+                         const ep_extern *imports, size_t nimports,
+                         ep_instance **out, ep_error *err);
+/* Looks up an export by name; returns 1 and fills *out when found. */
+int ep_instance_export(const ep_instance *inst, const char *name, size_t name_len,
+                       ep_extern *out);
+/* The instance's default memory (index 0), or NULL. */
+ep_memory *ep_instance_memory(const ep_instance *inst);
+
+/* Host functions. args and results are laid out by the function's type.
+ * Return EP_TRAP_NONE on success, or a trap (see ep_caller_*). */
+typedef ep_trap (*ep_host_fn)(ep_caller *caller, void *env,
+                              const ep_value *args, ep_value *results);
+ep_func *ep_func_new_host(ep_store *store, const ep_functype *type,
+                          ep_host_fn fn, void *env);
+void ep_func_type(const ep_func *f, ep_functype *type);
+/* Inside a host function: the calling instance's memory 0 (or NULL). */
+ep_memory *ep_caller_memory(ep_caller *caller);
+ep_store *ep_caller_store(ep_caller *caller);
+/* Inside a host function: set the message of an EP_TRAP_HOST it returns,
+ * or the code of an EP_TRAP_EXIT. */
+void ep_caller_set_message(ep_caller *caller, const char *msg);
+void ep_caller_set_exit(ep_caller *caller, int code);
+
+ep_table *ep_table_new(ep_store *store, uint8_t reftype, uint32_t min,
+                       uint32_t max, int has_max);
+uint32_t ep_table_size(const ep_table *t);
+ep_memory *ep_memory_new(ep_store *store, uint32_t min_pages, uint32_t max_pages,
+                         int has_max);
+uint8_t *ep_memory_data(ep_memory *mem);
+uint64_t ep_memory_size(const ep_memory *mem);   /* bytes */
+ep_global *ep_global_new(ep_store *store, ep_value value, int mutable_);
+ep_value ep_global_get(const ep_global *g);
+
+/* Calls f. nargs and nresults must match its type. */
+ep_status ep_call(ep_store *store, ep_func *f, const ep_value *args, size_t nargs,
+                  ep_value *results, size_t nresults, ep_error *err);
+/* After EP_TRAP_FUEL or EP_TRAP_INTERRUPT: continue the same call where it
+ * stopped (add fuel first), or abandon it. */
+ep_status ep_resume(ep_store *store, ep_value *results, size_t nresults, ep_error *err);
+void ep_abandon(ep_store *store);
+
+const char *ep_trap_name(ep_trap trap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

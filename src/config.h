@@ -1,0 +1,49 @@
+/*
+ * config.h - every compile-time knob of the engine, with the reason for its
+ * default. Boards override these with -D flags; nothing else should.
+ */
+#ifndef EP_CONFIG_H
+#define EP_CONFIG_H
+
+/* Nested wasm calls allowed before "call stack exhausted". Each call uses a
+ * frame record (a few words) in the store, never host C stack, so this can be
+ * large; 10000 is deep enough for real recursive code and small enough for a
+ * Pi Zero (about 160 KiB of frame records on 32-bit). */
+#ifndef EP_DEFAULT_MAX_CALL_DEPTH
+#define EP_DEFAULT_MAX_CALL_DEPTH 10000
+#endif
+
+/* Value stack in 8-byte slots (params, locals and operands of every active
+ * frame). 128 Ki slots = 1 MiB. */
+#ifndef EP_DEFAULT_MAX_STACK_SLOTS
+#define EP_DEFAULT_MAX_STACK_SLOTS (128u * 1024u)
+#endif
+
+/* Linear memory cap in 64 KiB pages; 65536 pages is the full 4 GiB the spec
+ * allows, which only 64-bit hosts can really back. */
+#ifndef EP_DEFAULT_MAX_MEMORY_PAGES
+#define EP_DEFAULT_MAX_MEMORY_PAGES 65536u
+#endif
+
+/* Table size cap: 10 million entries matches what browsers allow. */
+#ifndef EP_DEFAULT_MAX_TABLE_ELEMENTS
+#define EP_DEFAULT_MAX_TABLE_ELEMENTS 10000000u
+#endif
+
+/* Locals per function (params excluded). Engines agree on 50000; a body
+ * declaring more is rejected at load instead of allocating without bound. */
+#ifndef EP_MAX_LOCALS
+#define EP_MAX_LOCALS 50000u
+#endif
+
+/* Dispatch: computed goto where the compiler has it (gcc, clang), a switch
+ * otherwise. -DEP_SWITCH_DISPATCH=1 forces the switch to test that path. */
+#ifndef EP_SWITCH_DISPATCH
+#if defined(__GNUC__)
+#define EP_SWITCH_DISPATCH 0
+#else
+#define EP_SWITCH_DISPATCH 1
+#endif
+#endif
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * internal.h - the data shared by the engine's stages.
+ *
+ * Owns: the decoded module (struct ep_module), the decoded instruction
+ * (struct insn) every pass reads bodies with, the runtime objects of a store
+ * and the seams between stages. Stage files: alloc.c (counting allocator),
+ * decode.c (binary -> module, instruction decoder), validate.c (typing),
+ * lower.c (bodies -> internal code), exec.c (the interpreter loop),
+ * instance.c (store, objects, instantiation, public call API).
+ */
+#ifndef EP_INTERNAL_H
+#define EP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "edgeplug.h"
+#include "config.h"
+
+#define EP_PAGE_SIZE 65536u
+#define EP_MAX_PAGES 65536u
+
+/* ---- allocator (alloc.c) ---- */
+
+struct ep_engine {
+	ep_alloc_fn fn;
+	void *ud;
+	size_t bytes, peak, limit;   /* limit 0: none */
+};
+
+void *ep_alloc(ep_engine *e, size_t n);              /* uninitialised */
+void *ep_zalloc(ep_engine *e, size_t n);             /* zeroed */
+/* Overflow-safe n * size; NULL on overflow or refusal. */
+void *ep_zalloc_array(ep_engine *e, size_t n, size_t size);
+void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn);
+void ep_free(ep_engine *e, void *p, size_t n);
+
+/* Formats err (if non-NULL) and returns status. */
+ep_status ep_fail(ep_error *err, ep_status status, size_t offset, uint32_t func,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+/* ---- decoded module (decode.c fills it; validate.c checks it) ---- */
+
+typedef struct functype {
+	uint32_t nparams, nresults;
+	uint8_t *types;              /* nparams params, then nresults results */
+} functype;
+
+typedef struct limits {
+	uint32_t min, max;
+	bool has_max;
+} limits;
+
+typedef struct tabletype {
+	uint8_t reftype;             /* EP_FUNCREF or EP_EXTERNREF */
+	limits lim;
+} tabletype;
+
+typedef struct globaltype {
+	uint8_t valtype;
+	bool mut;
+} globaltype;
+
+/* A constant expression: the byte range of its instructions including the
+ * final end opcode, within module->bytes. Validated by validate.c; evaluated
+ * by instance.c (2.0 constant expressions are exactly one instruction). */
+typedef struct constexpr {
+	size_t off, len;
+} constexpr;
+
+typedef struct import {
+	char *module, *name;         /* not NUL-terminated inside the binary: copied, NUL-terminated */
+	uint32_t module_len, name_len;
+	uint8_t kind;                /* EP_EXTERN_* */
+	union {
+		uint32_t type;           /* func: type index */
+		tabletype table;
+		limits mem;
+		globaltype global;
+	} of;
+} import;
+
+typedef struct export_ {
+	char *name;                  /* copied, NUL-terminated */
+	uint32_t name_len;
+	uint8_t kind;
+	uint32_t index;
+} export_;
+
+typedef struct lowered lowered;
+
+typedef struct func {
+	uint32_t type;               /* type index */
+	uint32_t nlocals;            /* declared locals, not params */
+	uint8_t *local_types;        /* nlocals entries */
+	size_t body_off, body_len;   /* bytes after the local declarations, up to and including the final end */
+	size_t entry_off;            /* offset of the code entry (its size field), for messages */
+	lowered *code;               /* set by lower.c */
+} func;
+
+typedef struct global {
+	globaltype type;
+	constexpr init;
+} global;
+
+enum { SEG_ACTIVE = 0, SEG_PASSIVE = 1, SEG_DECLARATIVE = 2 };
+
+typedef struct elem {
+	uint8_t mode;
+	uint8_t reftype;
+	uint32_t table;              /* active only */
+	constexpr offset;            /* active only */
+	uint32_t count;
+	/* Exactly one of these is non-NULL when count > 0. */
+	uint32_t *funcs;             /* encodings with function indices */
+	constexpr *exprs;            /* encodings with expressions */
+} elem;
+
+typedef struct data {
+	uint8_t mode;                /* SEG_ACTIVE or SEG_PASSIVE */
+	uint32_t mem;
+	constexpr offset;
+	size_t off, len;             /* payload within module->bytes */
+} data;
+
+struct ep_module {
+	ep_engine *engine;
+	uint8_t *bytes;              /* owned copy of the binary */
+	size_t len;
+
+	uint32_t ntypes;
+	functype *types;
+	uint32_t nimports;
+	import *imports;
+	/* Index spaces include imports first. */
+	uint32_t nfuncs, nfunc_imports;
+	func *funcs;                 /* nfuncs; imported entries have only .type set */
+	uint32_t ntables, ntable_imports;
+	tabletype *tables;
+	uint32_t nmems, nmem_imports;
+	limits *mems;
+	uint32_t nglobals, nglobal_imports;
+	global *globals;             /* imported entries have only .type set */
+	uint32_t nexports;
+	export_ *exports;
+	bool has_start;
+	uint32_t start;
+	uint32_t nelems;
+	elem *elems;
+	bool has_datacount;
+	uint32_t datacount;
+	uint32_t ndatas;
+	data *datas;
+};
+
+/* decode.c: fills m (m->engine, m->bytes, m->len already set); on error the
+ * partly filled module is still freed by module_release. Checks everything
+ * the binary format requires, including a syntax scan of every body. */
+ep_status decode_module(ep_module *m, ep_error *err);
+void module_release(ep_module *m);   /* frees all but the struct itself */
+
+/* validate.c: exactly the spec's validation rules. */
+ep_status validate_module(const ep_module *m, ep_error *err);
+
+/* lower.c: translates each validated body into internal code. */
+ep_status lower_module(ep_module *m, ep_error *err);
+void lowered_free(ep_engine *e, lowered *code);
+
+/* ---- instruction decoder (decode.c), shared by all passes over bodies ---- */
+
+/* Opcodes after the 0xFC prefix are 0xFC00 | sub-opcode. */
+#define OP_FC(sub) (0xFC00u | (sub))
+
+typedef struct insn {
+	uint32_t op;
+	size_t off;                  /* offset of the opcode byte in the binary */
+	/* Immediates, by opcode:
+	 *   block/loop/if: bt_kind, bt (valtype or type index)
+	 *   br/br_if/local.*/global.*/call/ref.func/table.*/elem.drop/data.drop: a
+	 *   call_indirect: a = type index, b = table index
+	 *   br_table: count = number of targets excluding the default,
+	 *             targets_off = offset of the first target LEB (read them
+	 *             with insn_br_table_target), a = default target
+	 *   loads/stores: a = alignment exponent, b = offset
+	 *   i32.const: i32 in imm; i64.const: imm; f32.const/f64.const: bits in imm
+	 *   select t*: count = number of types (1), a = the type
+	 *   ref.null: a = reftype
+	 *   memory.init: a = data index; table.init: a = elem index, b = table index
+	 *   table.copy: a = dst table, b = src table
+	 */
+	uint32_t a, b;
+	uint32_t count;
+	uint64_t imm;
+	size_t targets_off;
+	uint8_t bt_kind;             /* BT_EMPTY, BT_VAL, BT_TYPE */
+	uint32_t bt;
+} insn;
+
+enum { BT_EMPTY = 0, BT_VAL = 1, BT_TYPE = 2 };
+
+/* Decodes the instruction at *pos (< end) in m->bytes and advances *pos.
+ * Returns EP_OK or EP_ERR_MALFORMED (with err filled). */
+ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
+                      uint32_t funcidx, ep_error *err);
+/* Reads the next br_table target at *pos (already checked by insn_decode). */
+uint32_t insn_br_table_target(const ep_module *m, size_t *pos);
+
+/* ---- runtime (instance.c owns these; exec.c runs them) ---- */
+
+/* One value stack slot. Every value takes one slot; i32/f32 live in the low
+ * half and their upper half is unspecified. */
+typedef union slot {
+	uint64_t u64;
+	int64_t i64;
+	uint32_t u32;
+	int32_t i32;
+	float f32;
+	double f64;
+	void *ref;
+} slot;
+
+struct ep_func {
+	const functype *type;        /* points into the module or into host_type */
+	ep_instance *inst;           /* NULL for host functions */
+	uint32_t index;              /* index in the module's function space */
+	const lowered *code;         /* wasm functions */
+	ep_host_fn host;             /* host functions */
+	void *env;
+	functype host_type;          /* host functions own their type */
+};
+
+struct ep_table {
+	uint8_t reftype;
+	uint32_t size, max;          /* max already capped by the store limit */
+	void **elems;
+};
+
+struct ep_memory {
+	uint8_t *data;
+	uint64_t size;               /* bytes */
+	uint32_t pages, max_pages;   /* max already capped by the store limit */
+};
+
+struct ep_global {
+	uint8_t type;
+	bool mut;
+	slot val;
+};
+
+struct ep_instance {
+	ep_store *store;
+	const ep_module *module;
+	ep_func **funcs;             /* whole function index space */
+	ep_table **tables;
+	ep_memory **mems;
+	ep_global **globals;
+	/* Segments: dropped ones have length 0. */
+	uint32_t *elem_len;          /* per elem segment: count, or 0 once dropped */
+	void ***elem_refs;           /* per elem segment: evaluated references */
+	uint32_t *data_len;          /* per data segment: length, or 0 once dropped */
+	ep_instance *next;           /* store's list */
+};
+
+/* A frame of the call stack kept by exec.c. */
+typedef struct frame {
+	const void *ret_pc;
+	slot *fp;
+	ep_instance *inst;
+	ep_func *func;
+} frame;
+
+struct ep_caller {
+	ep_store *store;
+	ep_instance *inst;           /* the calling instance, NULL from ep_call */
+	const char *msg;
+	int exit_code;
+};
+
+struct ep_store {
+	ep_engine *engine;
+	ep_limits limits;            /* defaults filled in */
+	slot *stack;                 /* value stack: limits.max_stack_slots */
+	frame *frames;               /* call stack: limits.max_call_depth + 1 */
+	uint32_t depth;              /* frames in use */
+	uint32_t peak_depth;
+	/* Fuel: the loop counts used fuel up and compares with fuel_limit;
+	 * ep_store_interrupt zeroes fuel_limit, so the deadline costs nothing. */
+	volatile uint64_t fuel_limit;
+	uint64_t fuel_budget;        /* what fuel_limit is restored to after an interrupt */
+	uint64_t fuel_used;
+	volatile int interrupted;
+	/* A suspended call (after fuel/interrupt): where to resume. */
+	bool suspended;
+	const void *susp_pc;
+	slot *susp_fp;
+	ep_func *susp_entry;
+	ep_instance *instances;
+	/* Every object is kept on one list so the store frees them. */
+	struct obj *objects;
+};
+
+/* exec.c: runs f with its arguments in store->stack[0..nparams); on success
+ * its results are in store->stack[0..nresults). */
+ep_status exec_call(ep_store *s, ep_func *f, ep_error *err);
+/* exec.c: continues a suspended call. */
+ep_status exec_resume(ep_store *s, ep_error *err);
+
+/* instance.c helpers used by exec.c */
+int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta);   /* old pages or -1 */
+int32_t table_grow(ep_store *s, ep_table *t, uint32_t delta, void *init);
+bool functype_equal(const functype *a, const functype *b);
+
+#endif
