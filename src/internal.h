@@ -182,7 +182,7 @@ typedef struct insn {
 	size_t off;                  /* offset of the opcode byte in the binary */
 	/* Immediates, by opcode:
 	 *   block/loop/if: bt_kind, bt (valtype or type index)
-	 *   br/br_if/local.*/global.*/call/ref.func/table.*/elem.drop/data.drop: a
+	 *   br, br_if, local.x, global.x, call, ref.func, table.x, elem.drop, data.drop: a
 	 *   call_indirect: a = type index, b = table index
 	 *   br_table: count = number of targets excluding the default,
 	 *             targets_off = offset of the first target LEB (read them

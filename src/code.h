@@ -1,0 +1,132 @@
+/*
+ * code.h - the internal code that lower.c writes and exec.c runs.
+ *
+ * A lowered function is an array of cells: an operation cell followed by its
+ * operand cells. Operands are frame slot indices (fp[i]), immediates, or
+ * jump distances in cells relative to the operation cell; nothing is decoded
+ * at run time. The frame of a function is [params | locals | operand stack];
+ * a callee's frame starts at the caller's slot holding its first argument,
+ * and results come back in the callee's slots 0..nresults-1.
+ */
+#ifndef EP_CODE_H
+#define EP_CODE_H
+
+#include "internal.h"
+
+/* One cell: a handler address under computed goto, an opcode number under
+ * the switch, or an operand. Pointer-sized, so 4 bytes on the ARM boards. */
+typedef union cell {
+	const void *op;
+	uintptr_t u;
+	int32_t i;
+	uint32_t s;   /* slot index or 32-bit immediate */
+} cell;
+
+/* 64-bit immediates take 8 / sizeof(cell) cells. */
+#define IMM64_CELLS (8 / sizeof(cell))
+
+struct lowered {
+	cell *code;
+	size_t ncells;
+	uint32_t nparams, nlocals;   /* nlocals: declared locals, zeroed on entry */
+	uint32_t nresults;
+	uint32_t frame_slots;        /* slots the frame needs, >= nresults */
+	uint32_t funcidx;
+};
+
+/*
+ * Every operation, with its operand layout:
+ *   d = destination slot, a/b/c = source slots, imm = immediate,
+ *   rel = jump distance from the operation cell.
+ * The numeric families come from tables in lower.c; control flow, calls and
+ * memory/table operations are written by hand in exec.c.
+ */
+#define EP_OPS(X) \
+	/* control */ \
+	X(fuel)            /* cost: charge a straight-line block */ \
+	X(unreachable) \
+	X(jmp)             /* rel */ \
+	X(br_if)           /* a rel: jump if a != 0 */ \
+	X(br_unless)       /* a rel: jump if a == 0 */ \
+	X(br_table)        /* a n rel*(n+1): last is the default */ \
+	X(ret) \
+	X(call)            /* funcidx base */ \
+	X(call_indirect)   /* typeidx table a base */ \
+	/* moves and constants */ \
+	X(mov)             /* d a */ \
+	X(const32)         /* d imm32 */ \
+	X(const64)         /* d imm64 */ \
+	X(select)          /* d cond a b */ \
+	X(global_get)      /* d globalidx */ \
+	X(global_set)      /* globalidx a */ \
+	/* memory */ \
+	X(i32_load) X(i64_load) \
+	X(i32_load8_s) X(i32_load8_u) X(i32_load16_s) X(i32_load16_u) \
+	X(i64_load8_s) X(i64_load8_u) X(i64_load16_s) X(i64_load16_u) \
+	X(i64_load32_s) X(i64_load32_u)   /* d a offset */ \
+	X(i32_store) X(i64_store) X(i32_store8) X(i32_store16)   /* a v offset */ \
+	X(memory_size)     /* d */ \
+	X(memory_grow)     /* d a */ \
+	X(memory_fill)     /* a v n */ \
+	X(memory_copy)     /* a b n */ \
+	X(memory_init)     /* seg a b n */ \
+	X(data_drop)       /* seg */ \
+	/* references and tables */ \
+	X(ref_null)        /* d */ \
+	X(ref_is_null)     /* d a */ \
+	X(ref_func)        /* d funcidx */ \
+	X(table_get)       /* d table a */ \
+	X(table_set)       /* table a v */ \
+	X(table_size)      /* d table */ \
+	X(table_grow)      /* d table v n */ \
+	X(table_fill)      /* table a v n */ \
+	X(table_copy)      /* dst src a b n */ \
+	X(table_init)      /* table seg a b n */ \
+	X(elem_drop)       /* seg */ \
+	/* numeric: binary d a b */ \
+	X(i32_eq) X(i32_ne) X(i32_lt_s) X(i32_lt_u) X(i32_gt_s) X(i32_gt_u) \
+	X(i32_le_s) X(i32_le_u) X(i32_ge_s) X(i32_ge_u) \
+	X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u) X(i64_gt_s) X(i64_gt_u) \
+	X(i64_le_s) X(i64_le_u) X(i64_ge_s) X(i64_ge_u) \
+	X(f32_eq) X(f32_ne) X(f32_lt) X(f32_gt) X(f32_le) X(f32_ge) \
+	X(f64_eq) X(f64_ne) X(f64_lt) X(f64_gt) X(f64_le) X(f64_ge) \
+	X(i32_add) X(i32_sub) X(i32_mul) X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u) \
+	X(i32_and) X(i32_or) X(i32_xor) X(i32_shl) X(i32_shr_s) X(i32_shr_u) X(i32_rotl) X(i32_rotr) \
+	X(i64_add) X(i64_sub) X(i64_mul) X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u) \
+	X(i64_and) X(i64_or) X(i64_xor) X(i64_shl) X(i64_shr_s) X(i64_shr_u) X(i64_rotl) X(i64_rotr) \
+	X(f32_add) X(f32_sub) X(f32_mul) X(f32_div) X(f32_min) X(f32_max) X(f32_copysign) \
+	X(f64_add) X(f64_sub) X(f64_mul) X(f64_div) X(f64_min) X(f64_max) X(f64_copysign) \
+	/* numeric: unary d a */ \
+	X(i32_eqz) X(i64_eqz) \
+	X(i32_clz) X(i32_ctz) X(i32_popcnt) X(i64_clz) X(i64_ctz) X(i64_popcnt) \
+	X(f32_abs) X(f32_neg) X(f32_ceil) X(f32_floor) X(f32_trunc) X(f32_nearest) X(f32_sqrt) \
+	X(f64_abs) X(f64_neg) X(f64_ceil) X(f64_floor) X(f64_trunc) X(f64_nearest) X(f64_sqrt) \
+	X(i32_wrap_i64) \
+	X(i32_trunc_f32_s) X(i32_trunc_f32_u) X(i32_trunc_f64_s) X(i32_trunc_f64_u) \
+	X(i64_extend_i32_s) X(i64_extend_i32_u) \
+	X(i64_trunc_f32_s) X(i64_trunc_f32_u) X(i64_trunc_f64_s) X(i64_trunc_f64_u) \
+	X(f32_convert_i32_s) X(f32_convert_i32_u) X(f32_convert_i64_s) X(f32_convert_i64_u) \
+	X(f32_demote_f64) \
+	X(f64_convert_i32_s) X(f64_convert_i32_u) X(f64_convert_i64_s) X(f64_convert_i64_u) \
+	X(f64_promote_f32) \
+	X(i32_extend8_s) X(i32_extend16_s) X(i64_extend8_s) X(i64_extend16_s) X(i64_extend32_s) \
+	X(i32_trunc_sat_f32_s) X(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s) X(i32_trunc_sat_f64_u) \
+	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
+	/* numeric with an immediate right operand: d a imm32 */ \
+	X(i32_add_i) X(i32_sub_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
+	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) \
+	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
+	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i)
+
+enum op {
+#define EP_OP_ENUM(name) OP_##name,
+	EP_OPS(EP_OP_ENUM)
+#undef EP_OP_ENUM
+	OP_COUNT
+};
+
+/* exec.c: the handler address of each op under computed goto, NULL under
+ * the switch (then cells hold op numbers). */
+const void *const *exec_handlers(void);
+
+#endif

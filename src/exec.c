@@ -1,0 +1,916 @@
+/*
+ * exec.c - the interpreter loop.
+ *
+ * Owns: running lowered code (code.h) against a store's stacks: dispatch,
+ * the fuel check (OP(fuel)), the memory bounds check (MEM_EA), calls and
+ * returns, traps, and suspension of a call that ran out of fuel. It does not
+ * allocate, print or exit; memory and table growth go through instance.c.
+ *
+ * Hot state lives in locals: pc, fp, the memory base and size, and the fuel
+ * used so far. The fuel limit is read from the store at each block so that
+ * ep_store_interrupt can stop a loop by zeroing it.
+ */
+#include <math.h>
+
+#include "code.h"
+
+#if EP_SWITCH_DISPATCH
+#define OP(name) case OP_##name:
+#define NEXT() goto dispatch
+#else
+#define OP(name) op_##name:
+#define NEXT() goto *pc->op
+#endif
+
+/* Operand access: operand k of the current instruction as a slot. */
+#define R(k) fp[pc[k].s]
+
+/* Guest address + offset, checked against the memory size in 64 bits so it
+ * can never wrap; this is the only bounds check for loads and stores. */
+#define MEM_EA(addr_slot, offset, width, ea)                                  \
+	uint64_t ea = (uint64_t)(addr_slot).u32 + (offset);                   \
+	if (ea + (width) > msize)                                             \
+		goto trap_oob_memory
+
+/* ---- float helpers: exact IEEE-754 semantics the spec asks for ---- */
+
+static inline uint32_t f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static inline uint64_t f64_bits(double f) { uint64_t u; memcpy(&u, &f, 8); return u; }
+
+static inline float f32_min(float a, float b)
+{
+	if (a != a || b != b)
+		return a + b;   /* a quiet NaN from the operands */
+	if (a == b)
+		return f32_bits(a) & 0x80000000u ? a : b;   /* -0 < +0 */
+	return a < b ? a : b;
+}
+
+static inline float f32_max(float a, float b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == b)
+		return f32_bits(a) & 0x80000000u ? b : a;
+	return a > b ? a : b;
+}
+
+static inline double f64_min(double a, double b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == b)
+		return f64_bits(a) >> 63 ? a : b;
+	return a < b ? a : b;
+}
+
+static inline double f64_max(double a, double b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == b)
+		return f64_bits(a) >> 63 ? b : a;
+	return a > b ? a : b;
+}
+
+static inline uint32_t rotl32(uint32_t x, uint32_t n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
+static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >> n) | (x << (32 - n)) : x; }
+static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
+static inline uint64_t rotr64(uint64_t x, uint64_t n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
+static inline uint32_t clz32(uint32_t x) { return x ? (uint32_t)__builtin_clz(x) : 32; }
+static inline uint32_t ctz32(uint32_t x) { return x ? (uint32_t)__builtin_ctz(x) : 32; }
+static inline uint64_t clz64(uint64_t x) { return x ? (uint64_t)__builtin_clzll(x) : 64; }
+static inline uint64_t ctz64(uint64_t x) { return x ? (uint64_t)__builtin_ctzll(x) : 64; }
+
+/* Saturating truncations (trunc_sat): NaN is 0, out of range clamps. */
+static inline int32_t sat_i32(double x)
+{
+	if (x != x) return 0;
+	if (x <= -2147483649.0) return INT32_MIN;
+	if (x >= 2147483648.0) return INT32_MAX;
+	return (int32_t)x;
+}
+static inline uint32_t sat_u32(double x)
+{
+	if (x != x || x <= -1.0) return 0;
+	if (x >= 4294967296.0) return UINT32_MAX;
+	return (uint32_t)x;
+}
+static inline int64_t sat_i64(double x)
+{
+	if (x != x) return 0;
+	if (x < -9223372036854775808.0) return INT64_MIN;
+	if (x >= 9223372036854775808.0) return INT64_MAX;
+	return (int64_t)x;
+}
+static inline uint64_t sat_u64(double x)
+{
+	if (x != x || x <= -1.0) return 0;
+	if (x >= 18446744073709551616.0) return UINT64_MAX;
+	return (uint64_t)x;
+}
+
+/* Slot field -> C type, so the numeric macros need no typeof. */
+typedef uint32_t T_u32;
+typedef int32_t T_i32;
+typedef uint64_t T_u64;
+typedef int64_t T_i64;
+typedef float T_f32;
+typedef double T_f64;
+
+/* ---- host calls ---- */
+
+static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot *args,
+                         ep_error *err)
+{
+	const functype *t = f->type;
+	ep_value small[16];
+	ep_value *vals = small;
+	uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+	size_t bytes = (size_t)2 * n * sizeof(ep_value);
+	if (2 * (size_t)n > 16) {
+		vals = ep_alloc(s->engine, bytes);
+		if (!vals) {
+			ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "host error: out of memory");
+			return EP_TRAP_HOST;
+		}
+	}
+	ep_value *in = vals, *out = vals + n;
+	for (uint32_t i = 0; i < t->nparams; i++) {
+		uint8_t ty = t->types[i];
+		in[i].type = ty;
+		switch (ty) {
+		case EP_I32: case EP_F32: in[i].of.i32 = args[i].i32; break;
+		case EP_I64: case EP_F64: in[i].of.i64 = args[i].i64; break;
+		default: in[i].of.ref = args[i].ref; break;
+		}
+	}
+	for (uint32_t i = 0; i < t->nresults; i++) {
+		out[i].type = t->types[t->nparams + i];
+		out[i].of.i64 = 0;
+	}
+	ep_caller caller = { s, caller_inst, NULL, 0 };
+	ep_trap trap = f->host(&caller, f->env, in, out);
+	if (trap == EP_TRAP_NONE) {
+		for (uint32_t i = 0; i < t->nresults; i++) {
+			switch (out[i].type) {
+			case EP_I32: case EP_F32: args[i].u64 = (uint32_t)out[i].of.i32; break;
+			case EP_I64: case EP_F64: args[i].i64 = out[i].of.i64; break;
+			default: args[i].u64 = 0; args[i].ref = out[i].of.ref; break;
+			}
+		}
+	} else {
+		ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "%s",
+		        caller.msg ? caller.msg : ep_trap_name(trap));
+		if (err) {
+			err->trap = trap;
+			err->exit_code = caller.exit_code;
+		}
+	}
+	if (vals != small)
+		ep_free(s->engine, vals, bytes);
+	return trap;
+}
+
+/* ---- the loop ---- */
+
+/*
+ * Runs from the state saved in s (susp_pc, susp_fp, frames) until the
+ * outermost frame returns or something traps. With handlers_out set, only
+ * reports the handler table (computed goto needs the labels of this
+ * function).
+ */
+static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_out)
+{
+#if !EP_SWITCH_DISPATCH
+	static const void *const handlers[OP_COUNT] = {
+#define EP_OP_LABEL(name) &&op_##name,
+		EP_OPS(EP_OP_LABEL)
+#undef EP_OP_LABEL
+	};
+	if (handlers_out) {
+		*handlers_out = handlers;
+		return EP_OK;
+	}
+#else
+	if (handlers_out) {
+		*handlers_out = NULL;
+		return EP_OK;
+	}
+#endif
+	const cell *pc = s->susp_pc;
+	slot *fp = s->susp_fp;
+	frame *frames = s->frames;
+	uint32_t depth = s->depth;
+	const uint32_t max_depth = s->limits.max_call_depth;
+	slot *const stack_end = s->stack + s->limits.max_stack_slots;
+	ep_instance *inst = frames[depth - 1].func->inst;
+	uint64_t used = s->fuel_used;
+	uint8_t *mbase;
+	uint64_t msize;
+	ep_trap trap = EP_TRAP_NONE;
+	ep_func *callee;
+	slot *nfp;
+
+#define LOAD_MEM()                                                            \
+	do {                                                                  \
+		ep_memory *mem_ = inst->module->nmems ? inst->mems[0] : NULL;          \
+		mbase = mem_ ? mem_->data : NULL;                             \
+		msize = mem_ ? mem_->size : 0;                                \
+	} while (0)
+	LOAD_MEM();
+
+#if EP_SWITCH_DISPATCH
+dispatch:
+	switch ((enum op)pc->u) {
+#else
+	NEXT();
+#endif
+
+	/* ---- control ---- */
+
+	OP(fuel) {
+		/* The fuel check: a straight-line block is paid for in full
+		 * before any of it runs. */
+		uint64_t cost = pc[1].s;
+		if (used + cost > s->fuel_limit) {
+			trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL;
+			goto suspend;
+		}
+		used += cost;
+		pc += 2;
+		NEXT();
+	}
+	OP(unreachable) {
+		trap = EP_TRAP_UNREACHABLE;
+		goto trap;
+	}
+	OP(jmp) {
+		pc += pc[1].i;
+		NEXT();
+	}
+	OP(br_if) {
+		pc += R(1).u32 ? pc[2].i : 3;
+		NEXT();
+	}
+	OP(br_unless) {
+		pc += R(1).u32 ? 3 : pc[2].i;
+		NEXT();
+	}
+	OP(br_table) {
+		uint32_t i = R(1).u32, n = pc[2].s;
+		pc += pc[3 + (i < n ? i : n)].i;
+		NEXT();
+	}
+	OP(ret) {
+		depth--;
+		if (depth == 0) {
+			s->depth = 0;
+			s->fuel_used = used;
+			return EP_OK;
+		}
+		frame *fr = &frames[depth];
+		pc = fr->ret_pc;
+		fp = fr->fp;
+		inst = fr->inst;
+		LOAD_MEM();
+		NEXT();
+	}
+	OP(call) {
+		callee = inst->funcs[pc[1].s];
+		nfp = fp + pc[2].s;
+		pc += 3;
+		goto do_call;
+	}
+	OP(call_indirect) {
+		ep_table *t = inst->tables[pc[2].s];
+		uint32_t i = R(3).u32;
+		if (i >= t->size) {
+			trap = EP_TRAP_UNINIT_ELEMENT;
+			goto trap_undefined_element;
+		}
+		callee = t->elems[i];
+		if (!callee) {
+			trap = EP_TRAP_UNINIT_ELEMENT;
+			goto trap;
+		}
+		const functype *want = &inst->module->types[pc[1].s];
+		if (callee->type != want && !functype_equal(callee->type, want)) {
+			trap = EP_TRAP_INDIRECT_TYPE;
+			goto trap;
+		}
+		nfp = fp + pc[4].s;
+		pc += 5;
+		goto do_call;
+	}
+
+	/* ---- moves and constants ---- */
+
+	OP(mov) {
+		R(1) = R(2);
+		pc += 3;
+		NEXT();
+	}
+	OP(const32) {
+		R(1).u32 = pc[2].s;
+		pc += 3;
+		NEXT();
+	}
+	OP(const64) {
+		memcpy(&R(1).u64, &pc[2], 8);
+		pc += 2 + IMM64_CELLS;
+		NEXT();
+	}
+	OP(select) {
+		R(1) = R(2).u32 ? R(3) : R(4);
+		pc += 5;
+		NEXT();
+	}
+	OP(global_get) {
+		R(1) = inst->globals[pc[2].s]->val;
+		pc += 3;
+		NEXT();
+	}
+	OP(global_set) {
+		inst->globals[pc[1].s]->val = R(2);
+		pc += 3;
+		NEXT();
+	}
+
+	/* ---- memory ---- */
+
+#define LOAD(name, width, field, ctype)                                       \
+	OP(name) {                                                            \
+		MEM_EA(R(2), pc[3].s, width, ea);                             \
+		ctype v_;                                                     \
+		memcpy(&v_, mbase + ea, width);                               \
+		R(1).field = v_;                                              \
+		pc += 4;                                                      \
+		NEXT();                                                       \
+	}
+	LOAD(i32_load, 4, u32, uint32_t)
+	LOAD(i64_load, 8, u64, uint64_t)
+	LOAD(i32_load8_s, 1, i32, int8_t)
+	LOAD(i32_load8_u, 1, u32, uint8_t)
+	LOAD(i32_load16_s, 2, i32, int16_t)
+	LOAD(i32_load16_u, 2, u32, uint16_t)
+	LOAD(i64_load8_s, 1, i64, int8_t)
+	LOAD(i64_load8_u, 1, u64, uint8_t)
+	LOAD(i64_load16_s, 2, i64, int16_t)
+	LOAD(i64_load16_u, 2, u64, uint16_t)
+	LOAD(i64_load32_s, 4, i64, int32_t)
+	LOAD(i64_load32_u, 4, u64, uint32_t)
+#undef LOAD
+
+#define STORE(name, width, ctype, field)                                      \
+	OP(name) {                                                            \
+		MEM_EA(R(1), pc[3].s, width, ea);                             \
+		ctype v_ = (ctype)R(2).field;                                 \
+		memcpy(mbase + ea, &v_, width);                               \
+		pc += 4;                                                      \
+		NEXT();                                                       \
+	}
+	STORE(i32_store, 4, uint32_t, u32)
+	STORE(i64_store, 8, uint64_t, u64)
+	STORE(i32_store8, 1, uint8_t, u32)
+	STORE(i32_store16, 2, uint16_t, u32)
+#undef STORE
+
+	OP(memory_size) {
+		R(1).u32 = (uint32_t)(msize / EP_PAGE_SIZE);
+		pc += 2;
+		NEXT();
+	}
+	OP(memory_grow) {
+		uint32_t delta = R(2).u32;
+		s->fuel_used = used;
+		R(1).i32 = memory_grow(s, inst->mems[0], delta);
+		LOAD_MEM();
+		pc += 3;
+		NEXT();
+	}
+	OP(memory_fill) {
+		uint64_t d = R(1).u32, n = R(3).u32;
+		if (d + n > msize)
+			goto trap_oob_memory;
+		memset(mbase + d, (int)(R(2).u32 & 0xff), (size_t)n);
+		pc += 4;
+		NEXT();
+	}
+	OP(memory_copy) {
+		uint64_t d = R(1).u32, src = R(2).u32, n = R(3).u32;
+		if (d + n > msize || src + n > msize)
+			goto trap_oob_memory;
+		memmove(mbase + d, mbase + src, (size_t)n);
+		pc += 4;
+		NEXT();
+	}
+	OP(memory_init) {
+		uint32_t seg = pc[1].s;
+		uint64_t d = R(2).u32, src = R(3).u32, n = R(4).u32;
+		if (d + n > msize || src + n > inst->data_len[seg])
+			goto trap_oob_memory;
+		memcpy(mbase + d, inst->module->bytes + inst->module->datas[seg].off + src, (size_t)n);
+		pc += 5;
+		NEXT();
+	}
+	OP(data_drop) {
+		inst->data_len[pc[1].s] = 0;
+		pc += 2;
+		NEXT();
+	}
+
+	/* ---- references and tables ---- */
+
+	OP(ref_null) {
+		R(1).u64 = 0;
+		pc += 2;
+		NEXT();
+	}
+	OP(ref_is_null) {
+		R(1).u32 = R(2).ref == NULL;
+		pc += 3;
+		NEXT();
+	}
+	OP(ref_func) {
+		R(1).u64 = 0;
+		R(1).ref = inst->funcs[pc[2].s];
+		pc += 3;
+		NEXT();
+	}
+	OP(table_get) {
+		ep_table *t = inst->tables[pc[2].s];
+		uint32_t i = R(3).u32;
+		if (i >= t->size)
+			goto trap_oob_table;
+		void *r = t->elems[i];
+		R(1).u64 = 0;
+		R(1).ref = r;
+		pc += 4;
+		NEXT();
+	}
+	OP(table_set) {
+		ep_table *t = inst->tables[pc[1].s];
+		uint32_t i = R(2).u32;
+		if (i >= t->size)
+			goto trap_oob_table;
+		t->elems[i] = R(3).ref;
+		pc += 4;
+		NEXT();
+	}
+	OP(table_size) {
+		R(1).u32 = inst->tables[pc[2].s]->size;
+		pc += 3;
+		NEXT();
+	}
+	OP(table_grow) {
+		ep_table *t = inst->tables[pc[2].s];
+		void *init = R(3).ref;
+		uint32_t n = R(4).u32;
+		R(1).i32 = table_grow(s, t, n, init);
+		pc += 5;
+		NEXT();
+	}
+	OP(table_fill) {
+		ep_table *t = inst->tables[pc[1].s];
+		uint64_t i = R(2).u32, n = R(4).u32;
+		void *v = R(3).ref;
+		if (i + n > t->size)
+			goto trap_oob_table;
+		for (uint64_t k = 0; k < n; k++)
+			t->elems[i + k] = v;
+		pc += 5;
+		NEXT();
+	}
+	OP(table_copy) {
+		ep_table *td = inst->tables[pc[1].s], *ts = inst->tables[pc[2].s];
+		uint64_t d = R(3).u32, src = R(4).u32, n = R(5).u32;
+		if (d + n > td->size || src + n > ts->size)
+			goto trap_oob_table;
+		memmove(td->elems + d, ts->elems + src, (size_t)n * sizeof(void *));
+		pc += 6;
+		NEXT();
+	}
+	OP(table_init) {
+		ep_table *t = inst->tables[pc[1].s];
+		uint32_t seg = pc[2].s;
+		uint64_t d = R(3).u32, src = R(4).u32, n = R(5).u32;
+		if (d + n > t->size || src + n > inst->elem_len[seg])
+			goto trap_oob_table;
+		if (n)
+			memcpy(t->elems + d, inst->elem_refs[seg] + src, (size_t)n * sizeof(void *));
+		pc += 6;
+		NEXT();
+	}
+	OP(elem_drop) {
+		inst->elem_len[pc[1].s] = 0;
+		pc += 2;
+		NEXT();
+	}
+
+	/* ---- numeric ---- */
+
+#define BIN(name, rf, af, expr)                                               \
+	OP(name) {                                                            \
+		T_##af x = R(2).af, y = R(3).af;                  \
+		R(1).rf = (expr);                                             \
+		pc += 4;                                                      \
+		NEXT();                                                       \
+	}
+#define BIN_I(name, rf, af, expr)                                             \
+	OP(name) {                                                            \
+		T_##af x = R(2).af, y = (T_##af)pc[3].s; \
+		R(1).rf = (expr);                                             \
+		pc += 4;                                                      \
+		NEXT();                                                       \
+	}
+#define UN(name, rf, af, expr)                                                \
+	OP(name) {                                                            \
+		T_##af x = R(2).af;                               \
+		R(1).rf = (expr);                                             \
+		pc += 3;                                                      \
+		NEXT();                                                       \
+	}
+
+	BIN(i32_eq, u32, u32, x == y)
+	BIN(i32_ne, u32, u32, x != y)
+	BIN(i32_lt_s, u32, i32, x < y)
+	BIN(i32_lt_u, u32, u32, x < y)
+	BIN(i32_gt_s, u32, i32, x > y)
+	BIN(i32_gt_u, u32, u32, x > y)
+	BIN(i32_le_s, u32, i32, x <= y)
+	BIN(i32_le_u, u32, u32, x <= y)
+	BIN(i32_ge_s, u32, i32, x >= y)
+	BIN(i32_ge_u, u32, u32, x >= y)
+	BIN(i64_eq, u32, u64, x == y)
+	BIN(i64_ne, u32, u64, x != y)
+	BIN(i64_lt_s, u32, i64, x < y)
+	BIN(i64_lt_u, u32, u64, x < y)
+	BIN(i64_gt_s, u32, i64, x > y)
+	BIN(i64_gt_u, u32, u64, x > y)
+	BIN(i64_le_s, u32, i64, x <= y)
+	BIN(i64_le_u, u32, u64, x <= y)
+	BIN(i64_ge_s, u32, i64, x >= y)
+	BIN(i64_ge_u, u32, u64, x >= y)
+	BIN(f32_eq, u32, f32, x == y)
+	BIN(f32_ne, u32, f32, x != y)
+	BIN(f32_lt, u32, f32, x < y)
+	BIN(f32_gt, u32, f32, x > y)
+	BIN(f32_le, u32, f32, x <= y)
+	BIN(f32_ge, u32, f32, x >= y)
+	BIN(f64_eq, u32, f64, x == y)
+	BIN(f64_ne, u32, f64, x != y)
+	BIN(f64_lt, u32, f64, x < y)
+	BIN(f64_gt, u32, f64, x > y)
+	BIN(f64_le, u32, f64, x <= y)
+	BIN(f64_ge, u32, f64, x >= y)
+
+	BIN(i32_add, u32, u32, x + y)
+	BIN(i32_sub, u32, u32, x - y)
+	BIN(i32_mul, u32, u32, x * y)
+	OP(i32_div_s) {
+		int32_t x = R(2).i32, y = R(3).i32;
+		if (y == 0)
+			goto trap_div_zero;
+		if (x == INT32_MIN && y == -1)
+			goto trap_overflow;
+		R(1).i32 = x / y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i32_div_u) {
+		uint32_t x = R(2).u32, y = R(3).u32;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).u32 = x / y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i32_rem_s) {
+		int32_t x = R(2).i32, y = R(3).i32;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).i32 = y == -1 ? 0 : x % y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i32_rem_u) {
+		uint32_t x = R(2).u32, y = R(3).u32;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).u32 = x % y;
+		pc += 4;
+		NEXT();
+	}
+	BIN(i32_and, u32, u32, x & y)
+	BIN(i32_or, u32, u32, x | y)
+	BIN(i32_xor, u32, u32, x ^ y)
+	BIN(i32_shl, u32, u32, x << (y & 31))
+	BIN(i32_shr_s, i32, i32, x >> (y & 31))
+	BIN(i32_shr_u, u32, u32, x >> (y & 31))
+	BIN(i32_rotl, u32, u32, rotl32(x, y))
+	BIN(i32_rotr, u32, u32, rotr32(x, y))
+
+	BIN(i64_add, u64, u64, x + y)
+	BIN(i64_sub, u64, u64, x - y)
+	BIN(i64_mul, u64, u64, x * y)
+	OP(i64_div_s) {
+		int64_t x = R(2).i64, y = R(3).i64;
+		if (y == 0)
+			goto trap_div_zero;
+		if (x == INT64_MIN && y == -1)
+			goto trap_overflow;
+		R(1).i64 = x / y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i64_div_u) {
+		uint64_t x = R(2).u64, y = R(3).u64;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).u64 = x / y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i64_rem_s) {
+		int64_t x = R(2).i64, y = R(3).i64;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).i64 = y == -1 ? 0 : x % y;
+		pc += 4;
+		NEXT();
+	}
+	OP(i64_rem_u) {
+		uint64_t x = R(2).u64, y = R(3).u64;
+		if (y == 0)
+			goto trap_div_zero;
+		R(1).u64 = x % y;
+		pc += 4;
+		NEXT();
+	}
+	BIN(i64_and, u64, u64, x & y)
+	BIN(i64_or, u64, u64, x | y)
+	BIN(i64_xor, u64, u64, x ^ y)
+	BIN(i64_shl, u64, u64, x << (y & 63))
+	BIN(i64_shr_s, i64, i64, x >> (y & 63))
+	BIN(i64_shr_u, u64, u64, x >> (y & 63))
+	BIN(i64_rotl, u64, u64, rotl64(x, y))
+	BIN(i64_rotr, u64, u64, rotr64(x, y))
+
+	BIN(f32_add, f32, f32, x + y)
+	BIN(f32_sub, f32, f32, x - y)
+	BIN(f32_mul, f32, f32, x * y)
+	BIN(f32_div, f32, f32, x / y)
+	BIN(f32_min, f32, f32, f32_min(x, y))
+	BIN(f32_max, f32, f32, f32_max(x, y))
+	OP(f32_copysign) {
+		uint32_t x = R(2).u32, y = R(3).u32;
+		R(1).u32 = (x & 0x7fffffffu) | (y & 0x80000000u);
+		pc += 4;
+		NEXT();
+	}
+	BIN(f64_add, f64, f64, x + y)
+	BIN(f64_sub, f64, f64, x - y)
+	BIN(f64_mul, f64, f64, x * y)
+	BIN(f64_div, f64, f64, x / y)
+	BIN(f64_min, f64, f64, f64_min(x, y))
+	BIN(f64_max, f64, f64, f64_max(x, y))
+	OP(f64_copysign) {
+		uint64_t x = R(2).u64, y = R(3).u64;
+		R(1).u64 = (x & 0x7fffffffffffffffull) | (y & 0x8000000000000000ull);
+		pc += 4;
+		NEXT();
+	}
+
+	UN(i32_eqz, u32, u32, x == 0)
+	UN(i64_eqz, u32, u64, x == 0)
+	UN(i32_clz, u32, u32, clz32(x))
+	UN(i32_ctz, u32, u32, ctz32(x))
+	UN(i32_popcnt, u32, u32, (uint32_t)__builtin_popcount(x))
+	UN(i64_clz, u64, u64, clz64(x))
+	UN(i64_ctz, u64, u64, ctz64(x))
+	UN(i64_popcnt, u64, u64, (uint64_t)__builtin_popcountll(x))
+	UN(f32_abs, u32, u32, x & 0x7fffffffu)
+	UN(f32_neg, u32, u32, x ^ 0x80000000u)
+	UN(f32_ceil, f32, f32, ceilf(x))
+	UN(f32_floor, f32, f32, floorf(x))
+	UN(f32_trunc, f32, f32, truncf(x))
+	UN(f32_nearest, f32, f32, nearbyintf(x))
+	UN(f32_sqrt, f32, f32, sqrtf(x))
+	UN(f64_abs, u64, u64, x & 0x7fffffffffffffffull)
+	UN(f64_neg, u64, u64, x ^ 0x8000000000000000ull)
+	UN(f64_ceil, f64, f64, ceil(x))
+	UN(f64_floor, f64, f64, floor(x))
+	UN(f64_trunc, f64, f64, trunc(x))
+	UN(f64_nearest, f64, f64, nearbyint(x))
+	UN(f64_sqrt, f64, f64, sqrt(x))
+	UN(i32_wrap_i64, u32, u64, (uint32_t)x)
+
+	/* Trapping truncations: NaN is an invalid conversion, a value whose
+	 * truncation does not fit is an overflow. The bounds are exact. */
+#define TRUNC(name, rf, af, lo, hi, ctype)                                    \
+	OP(name) {                                                            \
+		T_##af x = R(2).af;                               \
+		if (x != x)                                                   \
+			goto trap_invalid_conversion;                         \
+		if (!(x > (lo) && x < (hi)))                                  \
+			goto trap_overflow;                                   \
+		R(1).rf = (ctype)x;                                           \
+		pc += 3;                                                      \
+		NEXT();                                                       \
+	}
+	TRUNC(i32_trunc_f32_s, i32, f32, -2147483904.0f, 2147483648.0f, int32_t)
+	TRUNC(i32_trunc_f32_u, u32, f32, -1.0f, 4294967296.0f, uint32_t)
+	TRUNC(i32_trunc_f64_s, i32, f64, -2147483649.0, 2147483648.0, int32_t)
+	TRUNC(i32_trunc_f64_u, u32, f64, -1.0, 4294967296.0, uint32_t)
+	TRUNC(i64_trunc_f32_s, i64, f32, -9223373136366403584.0f, 9223372036854775808.0f, int64_t)
+	TRUNC(i64_trunc_f32_u, u64, f32, -1.0f, 18446744073709551616.0f, uint64_t)
+	TRUNC(i64_trunc_f64_s, i64, f64, -9223372036854777856.0, 9223372036854775808.0, int64_t)
+	TRUNC(i64_trunc_f64_u, u64, f64, -1.0, 18446744073709551616.0, uint64_t)
+#undef TRUNC
+
+	UN(i64_extend_i32_s, i64, i32, (int64_t)x)
+	UN(i64_extend_i32_u, u64, u32, (uint64_t)x)
+	UN(f32_convert_i32_s, f32, i32, (float)x)
+	UN(f32_convert_i32_u, f32, u32, (float)x)
+	UN(f32_convert_i64_s, f32, i64, (float)x)
+	UN(f32_convert_i64_u, f32, u64, (float)x)
+	UN(f32_demote_f64, f32, f64, (float)x)
+	UN(f64_convert_i32_s, f64, i32, (double)x)
+	UN(f64_convert_i32_u, f64, u32, (double)x)
+	UN(f64_convert_i64_s, f64, i64, (double)x)
+	UN(f64_convert_i64_u, f64, u64, (double)x)
+	UN(f64_promote_f32, f64, f32, (double)x)
+	UN(i32_extend8_s, i32, i32, (int32_t)(int8_t)x)
+	UN(i32_extend16_s, i32, i32, (int32_t)(int16_t)x)
+	UN(i64_extend8_s, i64, i64, (int64_t)(int8_t)x)
+	UN(i64_extend16_s, i64, i64, (int64_t)(int16_t)x)
+	UN(i64_extend32_s, i64, i64, (int64_t)(int32_t)x)
+	UN(i32_trunc_sat_f32_s, i32, f32, sat_i32(x))
+	UN(i32_trunc_sat_f32_u, u32, f32, sat_u32(x))
+	UN(i32_trunc_sat_f64_s, i32, f64, sat_i32(x))
+	UN(i32_trunc_sat_f64_u, u32, f64, sat_u32(x))
+	UN(i64_trunc_sat_f32_s, i64, f32, sat_i64(x))
+	UN(i64_trunc_sat_f32_u, u64, f32, sat_u64(x))
+	UN(i64_trunc_sat_f64_s, i64, f64, sat_i64(x))
+	UN(i64_trunc_sat_f64_u, u64, f64, sat_u64(x))
+
+	BIN_I(i32_add_i, u32, u32, x + y)
+	BIN_I(i32_sub_i, u32, u32, x - y)
+	BIN_I(i32_and_i, u32, u32, x & y)
+	BIN_I(i32_or_i, u32, u32, x | y)
+	BIN_I(i32_xor_i, u32, u32, x ^ y)
+	BIN_I(i32_shl_i, u32, u32, x << (y & 31))
+	BIN_I(i32_shr_s_i, i32, i32, x >> (y & 31))
+	BIN_I(i32_shr_u_i, u32, u32, x >> (y & 31))
+	BIN_I(i32_eq_i, u32, u32, x == y)
+	BIN_I(i32_ne_i, u32, u32, x != y)
+	BIN_I(i32_lt_s_i, u32, i32, x < y)
+	BIN_I(i32_lt_u_i, u32, u32, x < y)
+	BIN_I(i32_gt_s_i, u32, i32, x > y)
+	BIN_I(i32_gt_u_i, u32, u32, x > y)
+	BIN_I(i32_le_s_i, u32, i32, x <= y)
+	BIN_I(i32_le_u_i, u32, u32, x <= y)
+	BIN_I(i32_ge_s_i, u32, i32, x >= y)
+	BIN_I(i32_ge_u_i, u32, u32, x >= y)
+#undef BIN
+#undef BIN_I
+#undef UN
+
+#if EP_SWITCH_DISPATCH
+	default:
+		trap = EP_TRAP_UNREACHABLE;
+		goto trap;
+	}
+#endif
+
+	/* Calls land here with callee, nfp (its frame) and pc (the return
+	 * address) set. The call depth and value stack checks turn runaway
+	 * recursion into a trap; the host C stack never grows. */
+do_call:
+	if (callee->host) {
+		s->fuel_used = used;
+		s->depth = depth;
+		trap = call_host(s, inst, callee, nfp, err);
+		if (trap != EP_TRAP_NONE)
+			goto trap_reported;
+		LOAD_MEM();
+		NEXT();
+	}
+	{
+		const lowered *lw = callee->code;
+		if (depth >= max_depth || lw->frame_slots > (size_t)(stack_end - nfp)) {
+			trap = EP_TRAP_STACK_EXHAUSTED;
+			goto trap;
+		}
+		frame *fr = &frames[depth++];
+		fr->ret_pc = pc;
+		fr->fp = fp;
+		fr->inst = inst;
+		fr->func = callee;
+		fp = nfp;
+		memset(fp + lw->nparams, 0, (size_t)lw->nlocals * sizeof(slot));
+		pc = lw->code;
+		if (inst != callee->inst) {
+			inst = callee->inst;
+			LOAD_MEM();
+		}
+		NEXT();
+	}
+
+trap_oob_memory:
+	trap = EP_TRAP_OOB_MEMORY;
+	goto trap;
+trap_oob_table:
+	trap = EP_TRAP_OOB_TABLE;
+	goto trap;
+trap_div_zero:
+	trap = EP_TRAP_DIV_ZERO;
+	goto trap;
+trap_overflow:
+	trap = EP_TRAP_INT_OVERFLOW;
+	goto trap;
+trap_invalid_conversion:
+	trap = EP_TRAP_INVALID_CONVERSION;
+	goto trap;
+trap_undefined_element:
+	/* The one trap exit: record where, unwind the whole call. */
+	s->fuel_used = used;
+	s->depth = 0;
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index,
+	        "undefined element in function %u", (unsigned)frames[depth - 1].func->index);
+	if (err)
+		err->trap = trap;
+	return EP_ERR_TRAP;
+trap:
+	s->fuel_used = used;
+	s->depth = 0;
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index, "%s in function %u",
+	        ep_trap_name(trap), (unsigned)frames[depth - 1].func->index);
+	if (err)
+		err->trap = trap;
+	return EP_ERR_TRAP;
+trap_reported:
+	/* call_host already filled err. */
+	s->fuel_used = used;
+	s->depth = 0;
+	return EP_ERR_TRAP;
+suspend:
+	/* Out of fuel or interrupted at a block boundary: nothing of the block
+	 * has run, so resuming re-executes its fuel op. */
+	s->fuel_used = used;
+	s->depth = depth;
+	s->suspended = true;
+	s->susp_pc = pc;
+	s->susp_fp = fp;
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index, "%s in function %u",
+	        ep_trap_name(trap), (unsigned)frames[depth - 1].func->index);
+	if (err)
+		err->trap = trap;
+	return EP_ERR_TRAP;
+}
+
+const void *const *exec_handlers(void)
+{
+	const void *const *h;
+	run(NULL, NULL, &h);
+	return h;
+}
+
+ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
+{
+	if (s->depth != 0 || s->suspended)
+		return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX,
+		               "the store is already running a call");
+	if (f->host) {
+		ep_trap trap = call_host(s, NULL, f, s->stack, err);
+		return trap == EP_TRAP_NONE ? EP_OK : EP_ERR_TRAP;
+	}
+	const lowered *lw = f->code;
+	if (s->limits.max_call_depth == 0 || lw->frame_slots > s->limits.max_stack_slots) {
+		ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "call stack exhausted in function %u",
+		        (unsigned)f->index);
+		if (err)
+			err->trap = EP_TRAP_STACK_EXHAUSTED;
+		return EP_ERR_TRAP;
+	}
+	frame *fr = &s->frames[0];
+	fr->ret_pc = NULL;
+	fr->fp = NULL;
+	fr->inst = NULL;
+	fr->func = f;
+	s->depth = 1;
+	memset(s->stack + lw->nparams, 0, (size_t)lw->nlocals * sizeof(slot));
+	s->susp_pc = lw->code;
+	s->susp_fp = s->stack;
+	s->susp_entry = f;
+	return run(s, err, NULL);
+}
+
+ep_status exec_resume(ep_store *s, ep_error *err)
+{
+	if (!s->suspended)
+		return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX, "no suspended call to resume");
+	s->suspended = false;
+	return run(s, err, NULL);
+}

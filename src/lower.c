@@ -1,0 +1,977 @@
+/*
+ * lower.c - turns each validated function body into internal code (code.h).
+ *
+ * Owns: slot assignment (every operand stack height has a fixed frame slot),
+ * branch resolution (forward jumps patched at their label), immediates
+ * decoded once, fuel costs per straight-line block, and the peepholes that
+ * make the code register-like. It may assume the body is valid: validate.c
+ * has run. It never touches runtime objects.
+ *
+ * Register-like code: local.get emits nothing; the value stays "lazy", a
+ * reference to the local's slot, until something forces it into its stack
+ * slot (a control instruction, a call, or a write to that local). An
+ * instruction whose result is immediately stored by local.set/tee writes the
+ * local directly, and an i32 constant right operand is folded into the
+ * instruction as an immediate.
+ *
+ * Fuel: every instruction except block, loop, else and end costs one unit.
+ * Each straight-line block starts with a fuel op carrying the cost of the
+ * whole block; blocks start at function entry, at every label (loop header,
+ * block/if end, else) and after a conditional branch (br_if, if).
+ */
+#include "code.h"
+
+enum { K_FUNC, K_BLOCK, K_LOOP, K_IF, K_ELSE };
+
+typedef struct ctl {
+	uint8_t kind;
+	bool unreachable;
+	uint32_t base;            /* stack height below the block's params */
+	uint32_t nparams, nresults;
+	size_t label;             /* loop: cell index of the header */
+	size_t if_fix;            /* if: rel cell of its br_unless, SIZE_MAX once placed */
+	size_t if_op;             /* if: op cell of that br_unless */
+	uint32_t fixups;          /* forward jumps to the end: list head, UINT32_MAX = none */
+} ctl;
+
+typedef struct fixup {
+	size_t op, rel;           /* op cell and its rel operand cell */
+	uint32_t next;
+} fixup;
+
+typedef struct lower {
+	ep_module *m;
+	ep_engine *e;
+	ep_error *err;
+	const void *const *handlers;
+	uint32_t funcidx;
+	cell *code;
+	size_t ncells, capcells;
+	uint32_t *src;            /* per stack height: the slot holding the value */
+	uint32_t capsrc;
+	uint32_t h, maxh;
+	uint32_t nl;              /* params + locals: stack height 0 is slot nl */
+	uint32_t lazy_lo;         /* no height below this holds a lazy value */
+	ctl *ctls;
+	uint32_t nctls, capctls;
+	fixup *fix;
+	uint32_t nfix, capfix;
+	size_t fuel_op;           /* op cell of the current block's fuel op */
+	uint32_t fuel_count;      /* instructions counted since it */
+	size_t last_dst;          /* cell of the last instruction's destination, or SIZE_MAX */
+	size_t last_const;        /* op cell of a const32 that can still be folded, or SIZE_MAX */
+	bool nomem;
+} lower;
+
+#define SLOT(L, i) ((L)->nl + (i))
+
+static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	uint32_t n = *cap ? *cap : 16;
+	while (n < need) {
+		if (n > UINT32_MAX / 2) {
+			L->nomem = true;
+			return false;
+		}
+		n *= 2;
+	}
+	void *q = ep_realloc(L->e, *p, (size_t)*cap * elem, (size_t)n * elem);
+	if (!q) {
+		L->nomem = true;
+		return false;
+	}
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+/* ---- emitting ---- */
+
+static void put(lower *L, uintptr_t v)
+{
+	if (L->ncells == L->capcells) {
+		size_t n = L->capcells ? L->capcells * 2 : 64;
+		cell *q = n > SIZE_MAX / sizeof(cell) ? NULL
+			: ep_realloc(L->e, L->code, L->capcells * sizeof(cell), n * sizeof(cell));
+		if (!q) {
+			L->nomem = true;
+			return;
+		}
+		L->code = q;
+		L->capcells = n;
+	}
+	L->code[L->ncells++].u = v;
+}
+
+static void put_rel(lower *L, int32_t v)
+{
+	put(L, 0);
+	if (!L->nomem)
+		L->code[L->ncells - 1].i = v;
+}
+
+static size_t emit(lower *L, enum op op)
+{
+	size_t at = L->ncells;
+	put(L, L->handlers ? (uintptr_t)L->handlers[op] : (uintptr_t)op);
+	L->last_dst = SIZE_MAX;
+	L->last_const = SIZE_MAX;
+	return at;
+}
+
+static void put64(lower *L, uint64_t v)
+{
+	size_t at = L->ncells;
+	for (size_t i = 0; i < IMM64_CELLS; i++)
+		put(L, 0);
+	if (!L->nomem)
+		memcpy(&L->code[at], &v, 8);
+}
+
+/* Emits the destination operand of a result-producing instruction and
+ * remembers it, so a following local.set can redirect it. */
+static void put_dst(lower *L, uint32_t slot)
+{
+	L->last_dst = L->ncells;
+	put(L, slot);
+}
+
+/* ---- the compile-time operand stack ---- */
+
+static void push_slot(lower *L, uint32_t slot)
+{
+	if (!grow(L, (void **)&L->src, &L->capsrc, L->h + 1, sizeof *L->src))
+		return;
+	L->src[L->h++] = slot;
+	if (L->h > L->maxh)
+		L->maxh = L->h;
+}
+
+/* Pushes the value an instruction just wrote into its own stack slot. */
+static uint32_t push_result(lower *L)
+{
+	uint32_t slot = SLOT(L, L->h);
+	push_slot(L, slot);
+	return slot;
+}
+
+static uint32_t pop(lower *L)
+{
+	return L->src[--L->h];
+}
+
+static void materialize_at(lower *L, uint32_t i)
+{
+	if (L->src[i] != SLOT(L, i)) {
+		emit(L, OP_mov);
+		put(L, SLOT(L, i));
+		put(L, L->src[i]);
+		L->src[i] = SLOT(L, i);
+	}
+}
+
+/* Forces every lazy value into its own stack slot. */
+static void materialize(lower *L)
+{
+	for (uint32_t i = L->lazy_lo; i < L->h; i++)
+		materialize_at(L, i);
+	L->lazy_lo = L->h;
+}
+
+/* Before local x is written: values still reading x lazily get copied. */
+static void materialize_local(lower *L, uint32_t x)
+{
+	for (uint32_t i = L->lazy_lo; i < L->h; i++)
+		if (L->src[i] == x)
+			materialize_at(L, i);
+}
+
+static bool local_is_lazy(lower *L, uint32_t x)
+{
+	for (uint32_t i = L->lazy_lo; i < L->h; i++)
+		if (L->src[i] == x)
+			return true;
+	return false;
+}
+
+/* ---- blocks, labels and fuel ---- */
+
+static void start_block(lower *L)
+{
+	/* An empty block that costs nothing can simply grow (labels stay valid). */
+	if (L->fuel_op != SIZE_MAX && L->fuel_op + 2 == L->ncells && L->fuel_count == 0)
+		return;
+	if (L->fuel_op != SIZE_MAX && !L->nomem)
+		L->code[L->fuel_op + 1].s = L->fuel_count;
+	L->fuel_op = emit(L, OP_fuel);
+	put(L, 0);
+	L->fuel_count = 0;
+}
+
+static void end_blocks(lower *L)
+{
+	if (L->fuel_op != SIZE_MAX && !L->nomem)
+		L->code[L->fuel_op + 1].s = L->fuel_count;
+}
+
+/* Places a label at the current point: a new straight-line block starts. */
+static size_t place_label(lower *L)
+{
+	start_block(L);
+	return L->fuel_op;
+}
+
+static void patch(lower *L, size_t op, size_t rel, size_t target)
+{
+	if (!L->nomem)
+		L->code[rel].i = (int32_t)((intptr_t)target - (intptr_t)op);
+}
+
+static void add_fixup(lower *L, ctl *c, size_t op, size_t rel)
+{
+	if (!grow(L, (void **)&L->fix, &L->capfix, L->nfix + 1, sizeof *L->fix))
+		return;
+	L->fix[L->nfix] = (fixup){ op, rel, c->fixups };
+	c->fixups = L->nfix++;
+}
+
+/* Emits a jump (from op, with its rel cell) to the label of c. */
+static void jump_to(lower *L, ctl *c, size_t op, size_t rel)
+{
+	if (c->kind == K_LOOP)
+		patch(L, op, rel, c->label);
+	else
+		add_fixup(L, c, op, rel);
+}
+
+static uint32_t label_arity(const ctl *c)
+{
+	return c->kind == K_LOOP ? c->nparams : c->nresults;
+}
+
+/* Do the branch values already sit in the label's slots? */
+static bool branch_needs_copy(lower *L, const ctl *c)
+{
+	uint32_t n = label_arity(c);
+	for (uint32_t i = 0; i < n; i++)
+		if (L->src[L->h - n + i] != SLOT(L, c->base + i))
+			return true;
+	return false;
+}
+
+/* Copies the branch values into the label's slots. Destinations are stack
+ * slots at or below the sources, so an ascending copy never clobbers a
+ * source still to be read. */
+static void branch_copy(lower *L, const ctl *c)
+{
+	uint32_t n = label_arity(c);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t from = L->src[L->h - n + i], to = SLOT(L, c->base + i);
+		if (from != to) {
+			emit(L, OP_mov);
+			put(L, to);
+			put(L, from);
+		}
+	}
+}
+
+static void emit_branch(lower *L, ctl *c)
+{
+	branch_copy(L, c);
+	size_t op = emit(L, OP_jmp);
+	size_t rel = L->ncells;
+	put_rel(L, 0);
+	jump_to(L, c, op, rel);
+}
+
+static bool push_ctl(lower *L, uint8_t kind, uint32_t nparams, uint32_t nresults)
+{
+	if (!grow(L, (void **)&L->ctls, &L->capctls, L->nctls + 1, sizeof *L->ctls))
+		return false;
+	ctl *c = &L->ctls[L->nctls++];
+	*c = (ctl){ .kind = kind, .base = L->h - nparams, .nparams = nparams,
+		.nresults = nresults, .if_fix = SIZE_MAX, .fixups = UINT32_MAX };
+	return true;
+}
+
+static void set_unreachable(lower *L)
+{
+	ctl *c = &L->ctls[L->nctls - 1];
+	c->unreachable = true;
+	L->h = c->base;
+	L->lazy_lo = L->h;
+}
+
+/* Resolves every forward jump to c's end at target. */
+static void resolve_fixups(lower *L, ctl *c, size_t target)
+{
+	for (uint32_t f = c->fixups; f != UINT32_MAX; f = L->fix[f].next)
+		patch(L, L->fix[f].op, L->fix[f].rel, target);
+	c->fixups = UINT32_MAX;
+}
+
+static void return_values(lower *L, uint32_t nresults)
+{
+	/* Results go to slots 0..n-1 in ascending order. A stack-slot source
+	 * always lies at or above its destination, so only a lazy local below
+	 * its destination could be overwritten before it is read. */
+	for (uint32_t i = 0; i < nresults; i++)
+		if (L->src[L->h - nresults + i] < i) {
+			materialize(L);
+			break;
+		}
+	for (uint32_t i = 0; i < nresults; i++) {
+		uint32_t from = L->src[L->h - nresults + i];
+		if (from != i) {
+			emit(L, OP_mov);
+			put(L, i);
+			put(L, from);
+		}
+	}
+	emit(L, OP_ret);
+}
+
+static void block_type(lower *L, const insn *in, uint32_t *np, uint32_t *nr)
+{
+	if (in->bt_kind == BT_EMPTY) {
+		*np = *nr = 0;
+	} else if (in->bt_kind == BT_VAL) {
+		*np = 0;
+		*nr = 1;
+	} else {
+		*np = L->m->types[in->bt].nparams;
+		*nr = L->m->types[in->bt].nresults;
+	}
+}
+
+/* ---- numeric instructions ---- */
+
+/* Opcodes 0x45..0xC4: internal op and whether it is unary. 0 means "mov"
+ * for the reinterpretations (bits are kept as they are in the slot). */
+static const struct { uint8_t op; uint8_t unary; } numeric[0xC5 - 0x45] = {
+#define B(code, name) [code - 0x45] = { OP_##name, 0 }
+#define U(code, name) [code - 0x45] = { OP_##name, 1 }
+	U(0x45, i32_eqz), B(0x46, i32_eq), B(0x47, i32_ne), B(0x48, i32_lt_s), B(0x49, i32_lt_u),
+	B(0x4A, i32_gt_s), B(0x4B, i32_gt_u), B(0x4C, i32_le_s), B(0x4D, i32_le_u),
+	B(0x4E, i32_ge_s), B(0x4F, i32_ge_u),
+	U(0x50, i64_eqz), B(0x51, i64_eq), B(0x52, i64_ne), B(0x53, i64_lt_s), B(0x54, i64_lt_u),
+	B(0x55, i64_gt_s), B(0x56, i64_gt_u), B(0x57, i64_le_s), B(0x58, i64_le_u),
+	B(0x59, i64_ge_s), B(0x5A, i64_ge_u),
+	B(0x5B, f32_eq), B(0x5C, f32_ne), B(0x5D, f32_lt), B(0x5E, f32_gt), B(0x5F, f32_le), B(0x60, f32_ge),
+	B(0x61, f64_eq), B(0x62, f64_ne), B(0x63, f64_lt), B(0x64, f64_gt), B(0x65, f64_le), B(0x66, f64_ge),
+	U(0x67, i32_clz), U(0x68, i32_ctz), U(0x69, i32_popcnt),
+	B(0x6A, i32_add), B(0x6B, i32_sub), B(0x6C, i32_mul), B(0x6D, i32_div_s), B(0x6E, i32_div_u),
+	B(0x6F, i32_rem_s), B(0x70, i32_rem_u), B(0x71, i32_and), B(0x72, i32_or), B(0x73, i32_xor),
+	B(0x74, i32_shl), B(0x75, i32_shr_s), B(0x76, i32_shr_u), B(0x77, i32_rotl), B(0x78, i32_rotr),
+	U(0x79, i64_clz), U(0x7A, i64_ctz), U(0x7B, i64_popcnt),
+	B(0x7C, i64_add), B(0x7D, i64_sub), B(0x7E, i64_mul), B(0x7F, i64_div_s), B(0x80, i64_div_u),
+	B(0x81, i64_rem_s), B(0x82, i64_rem_u), B(0x83, i64_and), B(0x84, i64_or), B(0x85, i64_xor),
+	B(0x86, i64_shl), B(0x87, i64_shr_s), B(0x88, i64_shr_u), B(0x89, i64_rotl), B(0x8A, i64_rotr),
+	U(0x8B, f32_abs), U(0x8C, f32_neg), U(0x8D, f32_ceil), U(0x8E, f32_floor), U(0x8F, f32_trunc),
+	U(0x90, f32_nearest), U(0x91, f32_sqrt),
+	B(0x92, f32_add), B(0x93, f32_sub), B(0x94, f32_mul), B(0x95, f32_div), B(0x96, f32_min),
+	B(0x97, f32_max), B(0x98, f32_copysign),
+	U(0x99, f64_abs), U(0x9A, f64_neg), U(0x9B, f64_ceil), U(0x9C, f64_floor), U(0x9D, f64_trunc),
+	U(0x9E, f64_nearest), U(0x9F, f64_sqrt),
+	B(0xA0, f64_add), B(0xA1, f64_sub), B(0xA2, f64_mul), B(0xA3, f64_div), B(0xA4, f64_min),
+	B(0xA5, f64_max), B(0xA6, f64_copysign),
+	U(0xA7, i32_wrap_i64), U(0xA8, i32_trunc_f32_s), U(0xA9, i32_trunc_f32_u),
+	U(0xAA, i32_trunc_f64_s), U(0xAB, i32_trunc_f64_u),
+	U(0xAC, i64_extend_i32_s), U(0xAD, i64_extend_i32_u),
+	U(0xAE, i64_trunc_f32_s), U(0xAF, i64_trunc_f32_u), U(0xB0, i64_trunc_f64_s), U(0xB1, i64_trunc_f64_u),
+	U(0xB2, f32_convert_i32_s), U(0xB3, f32_convert_i32_u), U(0xB4, f32_convert_i64_s),
+	U(0xB5, f32_convert_i64_u), U(0xB6, f32_demote_f64),
+	U(0xB7, f64_convert_i32_s), U(0xB8, f64_convert_i32_u), U(0xB9, f64_convert_i64_s),
+	U(0xBA, f64_convert_i64_u), U(0xBB, f64_promote_f32),
+	U(0xBC, mov), U(0xBD, mov), U(0xBE, mov), U(0xBF, mov),
+	U(0xC0, i32_extend8_s), U(0xC1, i32_extend16_s),
+	U(0xC2, i64_extend8_s), U(0xC3, i64_extend16_s), U(0xC4, i64_extend32_s),
+#undef B
+#undef U
+};
+
+static const uint8_t trunc_sat[8] = {
+	OP_i32_trunc_sat_f32_s, OP_i32_trunc_sat_f32_u, OP_i32_trunc_sat_f64_s, OP_i32_trunc_sat_f64_u,
+	OP_i64_trunc_sat_f32_s, OP_i64_trunc_sat_f32_u, OP_i64_trunc_sat_f64_s, OP_i64_trunc_sat_f64_u,
+};
+
+/* The immediate form of an i32 binary op, or 0 when it has none. */
+static enum op immediate_form(enum op op)
+{
+	switch (op) {
+	case OP_i32_add: return OP_i32_add_i;
+	case OP_i32_sub: return OP_i32_sub_i;
+	case OP_i32_and: return OP_i32_and_i;
+	case OP_i32_or: return OP_i32_or_i;
+	case OP_i32_xor: return OP_i32_xor_i;
+	case OP_i32_shl: return OP_i32_shl_i;
+	case OP_i32_shr_s: return OP_i32_shr_s_i;
+	case OP_i32_shr_u: return OP_i32_shr_u_i;
+	case OP_i32_eq: return OP_i32_eq_i;
+	case OP_i32_ne: return OP_i32_ne_i;
+	case OP_i32_lt_s: return OP_i32_lt_s_i;
+	case OP_i32_lt_u: return OP_i32_lt_u_i;
+	case OP_i32_gt_s: return OP_i32_gt_s_i;
+	case OP_i32_gt_u: return OP_i32_gt_u_i;
+	case OP_i32_le_s: return OP_i32_le_s_i;
+	case OP_i32_le_u: return OP_i32_le_u_i;
+	case OP_i32_ge_s: return OP_i32_ge_s_i;
+	case OP_i32_ge_u: return OP_i32_ge_u_i;
+	default: return (enum op)0;
+	}
+}
+
+static void lower_binary(lower *L, enum op op)
+{
+	enum op imm_op = immediate_form(op);
+	size_t k = L->last_const;
+	if (imm_op && k != SIZE_MAX && k + 3 == L->ncells && L->src[L->h - 1] == SLOT(L, L->h - 1)
+	    && L->code[k + 1].s == SLOT(L, L->h - 1)) {
+		/* The right operand is the i32.const just emitted: fold it. */
+		uint32_t imm = L->code[k + 2].s;
+		L->ncells = k;
+		L->h--;
+		uint32_t a = pop(L);
+		emit(L, imm_op);
+		put_dst(L, push_result(L));
+		put(L, a);
+		put(L, imm);
+		return;
+	}
+	uint32_t b = pop(L), a = pop(L);
+	emit(L, op);
+	put_dst(L, push_result(L));
+	put(L, a);
+	put(L, b);
+}
+
+static void lower_unary(lower *L, enum op op)
+{
+	uint32_t a = pop(L);
+	emit(L, op);
+	put_dst(L, push_result(L));
+	put(L, a);
+}
+
+/* ---- loads and stores ---- */
+
+static enum op load_op(uint32_t opcode)
+{
+	static const uint8_t ops[] = {
+		OP_i32_load, OP_i64_load, OP_i32_load, OP_i64_load,   /* 0x28..0x2B: f32/f64 load bits */
+		OP_i32_load8_s, OP_i32_load8_u, OP_i32_load16_s, OP_i32_load16_u,
+		OP_i64_load8_s, OP_i64_load8_u, OP_i64_load16_s, OP_i64_load16_u,
+		OP_i64_load32_s, OP_i64_load32_u,
+	};
+	return (enum op)ops[opcode - 0x28];
+}
+
+static enum op store_op(uint32_t opcode)
+{
+	static const uint8_t ops[] = {
+		OP_i32_store, OP_i64_store, OP_i32_store, OP_i64_store,   /* 0x36..0x39 */
+		OP_i32_store8, OP_i32_store16,                            /* i32.store8/16 */
+		OP_i32_store8, OP_i32_store16, OP_i32_store,              /* i64.store8/16/32 */
+	};
+	return (enum op)ops[opcode - 0x36];
+}
+
+/* ---- one function ---- */
+
+static ep_status lower_func(lower *L, uint32_t funcidx)
+{
+	ep_module *m = L->m;
+	func *f = &m->funcs[funcidx];
+	const functype *ft = &m->types[f->type];
+	L->funcidx = funcidx;
+	L->code = NULL;
+	L->ncells = L->capcells = 0;
+	L->h = L->maxh = 0;
+	L->nl = ft->nparams + f->nlocals;
+	L->lazy_lo = 0;
+	L->nctls = 0;
+	L->nfix = 0;
+	L->fuel_op = SIZE_MAX;
+	L->fuel_count = 0;
+	L->last_dst = L->last_const = SIZE_MAX;
+	L->nomem = false;
+
+	push_ctl(L, K_FUNC, 0, ft->nresults);
+	start_block(L);
+
+	size_t pos = f->body_off, end = f->body_off + f->body_len;
+	uint32_t dead = 0;   /* nesting depth inside unreachable code */
+	insn in;
+	while (pos < end && !L->nomem && L->nctls > 0) {
+		if (insn_decode(m, &pos, end, &in, funcidx, L->err) != EP_OK)
+			return L->err ? L->err->status : EP_ERR_MALFORMED;
+		ctl *c = &L->ctls[L->nctls - 1];
+		uint32_t op = in.op;
+
+		if (c->unreachable) {
+			if (op == 0x02 || op == 0x03 || op == 0x04) {
+				dead++;
+				continue;
+			}
+			if (dead > 0) {
+				if (op == 0x0B)
+					dead--;
+				continue;
+			}
+			if (op != 0x05 && op != 0x0B)
+				continue;
+		}
+		if (op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B)
+			L->fuel_count++;
+
+		switch (op) {
+		case 0x00: /* unreachable */
+			emit(L, OP_unreachable);
+			set_unreachable(L);
+			break;
+		case 0x01: /* nop */
+			break;
+		case 0x02: /* block */
+		case 0x03: /* loop */ {
+			uint32_t np, nr;
+			block_type(L, &in, &np, &nr);
+			materialize(L);
+			L->last_dst = L->last_const = SIZE_MAX;
+			if (!push_ctl(L, op == 0x02 ? K_BLOCK : K_LOOP, np, nr))
+				break;
+			if (op == 0x03)
+				L->ctls[L->nctls - 1].label = place_label(L);
+			break;
+		}
+		case 0x04: /* if */ {
+			uint32_t np, nr;
+			block_type(L, &in, &np, &nr);
+			uint32_t cond = pop(L);
+			materialize(L);
+			size_t bop = emit(L, OP_br_unless);
+			put(L, cond);
+			size_t rel = L->ncells;
+			put_rel(L, 0);
+			if (!push_ctl(L, K_IF, np, nr))
+				break;
+			L->ctls[L->nctls - 1].if_op = bop;
+			L->ctls[L->nctls - 1].if_fix = rel;
+			start_block(L);
+			break;
+		}
+		case 0x05: /* else */ {
+			if (!c->unreachable) {
+				materialize(L);
+				size_t jop = emit(L, OP_jmp);
+				size_t rel = L->ncells;
+				put_rel(L, 0);
+				add_fixup(L, c, jop, rel);
+			}
+			c = &L->ctls[L->nctls - 1];
+			c->kind = K_ELSE;
+			c->unreachable = false;
+			dead = 0;
+			/* The params are back in their slots on the else path. */
+			L->h = c->base;
+			for (uint32_t i = 0; i < c->nparams; i++)
+				push_slot(L, SLOT(L, c->base + i));
+			L->lazy_lo = L->h;
+			size_t target = place_label(L);
+			patch(L, c->if_op, c->if_fix, target);
+			c->if_fix = SIZE_MAX;
+			break;
+		}
+		case 0x0B: /* end */ {
+			if (L->nctls == 1) {
+				if (!c->unreachable)
+					return_values(L, c->nresults);
+				size_t target = L->ncells;
+				if (c->fixups != UINT32_MAX) {
+					/* Branches to the function's end return. */
+					target = place_label(L);
+					L->h = c->base;
+					for (uint32_t i = 0; i < c->nresults; i++)
+						push_slot(L, SLOT(L, c->base + i));
+					resolve_fixups(L, c, target);
+					return_values(L, c->nresults);
+				}
+				L->nctls--;
+				break;
+			}
+			if (!c->unreachable)
+				materialize(L);
+			L->last_dst = L->last_const = SIZE_MAX;
+			bool reachable = !c->unreachable || c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX;
+			L->h = c->base;
+			for (uint32_t i = 0; i < c->nresults; i++)
+				push_slot(L, SLOT(L, c->base + i));
+			L->lazy_lo = L->h;
+			/* Only a jump makes the end a label; a plain fall-through
+			 * stays in the same straight-line block. */
+			if (c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX) {
+				size_t target = place_label(L);
+				resolve_fixups(L, c, target);
+				if (c->if_fix != SIZE_MAX)
+					patch(L, c->if_op, c->if_fix, target);
+			}
+			L->nctls--;
+			if (!reachable)
+				set_unreachable(L);
+			break;
+		}
+		case 0x0C: /* br */
+			emit_branch(L, &L->ctls[L->nctls - 1 - in.a]);
+			set_unreachable(L);
+			break;
+		case 0x0D: /* br_if */ {
+			ctl *t = &L->ctls[L->nctls - 1 - in.a];
+			uint32_t cond = pop(L);
+			if (!branch_needs_copy(L, t)) {
+				size_t bop = emit(L, OP_br_if);
+				put(L, cond);
+				size_t rel = L->ncells;
+				put_rel(L, 0);
+				jump_to(L, t, bop, rel);
+			} else {
+				size_t bop = emit(L, OP_br_unless);
+				put(L, cond);
+				size_t rel = L->ncells;
+				put_rel(L, 0);
+				emit_branch(L, t);
+				patch(L, bop, rel, L->ncells);
+			}
+			start_block(L);
+			break;
+		}
+		case 0x0E: /* br_table */ {
+			uint32_t idx = pop(L);
+			size_t tpos = in.targets_off;
+			uint32_t n = in.count;
+			size_t top = emit(L, OP_br_table);
+			put(L, idx);
+			put(L, n);
+			size_t rels = L->ncells;
+			for (uint32_t i = 0; i <= n; i++)
+				put_rel(L, 0);
+			for (uint32_t i = 0; i <= n && !L->nomem; i++) {
+				uint32_t depth = i < n ? insn_br_table_target(m, &tpos) : in.a;
+				ctl *t = &L->ctls[L->nctls - 1 - depth];
+				if (branch_needs_copy(L, t)) {
+					/* A stub after the table copies the values, then jumps. */
+					patch(L, top, rels + i, L->ncells);
+					emit_branch(L, t);
+				} else {
+					jump_to(L, t, top, rels + i);
+				}
+			}
+			set_unreachable(L);
+			break;
+		}
+		case 0x0F: /* return */
+			return_values(L, ft->nresults);
+			set_unreachable(L);
+			break;
+		case 0x10: /* call */
+		case 0x11: /* call_indirect */ {
+			const functype *ct = op == 0x10 ? &m->types[m->funcs[in.a].type] : &m->types[in.a];
+			uint32_t idx = op == 0x11 ? pop(L) : 0;
+			materialize(L);
+			uint32_t base = SLOT(L, L->h - ct->nparams);
+			if (op == 0x10) {
+				emit(L, OP_call);
+				put(L, in.a);
+			} else {
+				emit(L, OP_call_indirect);
+				put(L, in.a);
+				put(L, in.b);
+				put(L, idx);
+			}
+			put(L, base);
+			L->h -= ct->nparams;
+			for (uint32_t i = 0; i < ct->nresults; i++)
+				push_result(L);
+			L->lazy_lo = L->h;
+			/* Make sure the callee's result slots exist in our frame. */
+			break;
+		}
+		case 0x1A: /* drop */
+			L->h--;
+			L->last_dst = L->last_const = SIZE_MAX;
+			break;
+		case 0x1B: /* select */
+		case 0x1C: /* select t */ {
+			uint32_t cond = pop(L), b = pop(L), a = pop(L);
+			emit(L, OP_select);
+			put_dst(L, push_result(L));
+			put(L, cond);
+			put(L, a);
+			put(L, b);
+			break;
+		}
+		case 0x20: /* local.get: lazy */
+			push_slot(L, in.a);
+			if (L->lazy_lo > L->h - 1)
+				L->lazy_lo = L->h - 1;
+			L->last_dst = L->last_const = SIZE_MAX;
+			break;
+		case 0x21: /* local.set */
+		case 0x22: /* local.tee */ {
+			uint32_t x = in.a;
+			uint32_t top = L->h - 1;
+			size_t d = L->last_dst;
+			if (d != SIZE_MAX && L->src[top] == SLOT(L, top)
+			    && L->code[d].s == SLOT(L, top) && !local_is_lazy(L, x)) {
+				/* Redirect the producing instruction to write x itself. */
+				L->code[d].s = x;
+				L->h--;
+				L->last_dst = L->last_const = SIZE_MAX;
+				if (op == 0x22) {
+					push_slot(L, x);
+					if (L->lazy_lo > L->h - 1)
+						L->lazy_lo = L->h - 1;
+				}
+				break;
+			}
+			uint32_t v = pop(L);
+			materialize_local(L, x);
+			if (v != x) {
+				emit(L, OP_mov);
+				put(L, x);
+				put(L, v);
+			}
+			if (op == 0x22) {
+				push_slot(L, x);
+				if (L->lazy_lo > L->h - 1)
+					L->lazy_lo = L->h - 1;
+			}
+			L->last_dst = L->last_const = SIZE_MAX;
+			break;
+		}
+		case 0x23: /* global.get */
+			emit(L, OP_global_get);
+			put_dst(L, push_result(L));
+			put(L, in.a);
+			break;
+		case 0x24: /* global.set */ {
+			uint32_t v = pop(L);
+			emit(L, OP_global_set);
+			put(L, in.a);
+			put(L, v);
+			break;
+		}
+		case 0x25: /* table.get */ {
+			uint32_t i = pop(L);
+			emit(L, OP_table_get);
+			put_dst(L, push_result(L));
+			put(L, in.a);
+			put(L, i);
+			break;
+		}
+		case 0x26: /* table.set */ {
+			uint32_t v = pop(L), i = pop(L);
+			emit(L, OP_table_set);
+			put(L, in.a);
+			put(L, i);
+			put(L, v);
+			break;
+		}
+		case 0x28: case 0x29: case 0x2A: case 0x2B: case 0x2C: case 0x2D: case 0x2E:
+		case 0x2F: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
+			uint32_t a = pop(L);
+			emit(L, load_op(op));
+			put_dst(L, push_result(L));
+			put(L, a);
+			put(L, in.b);
+			break;
+		}
+		case 0x36: case 0x37: case 0x38: case 0x39: case 0x3A: case 0x3B: case 0x3C:
+		case 0x3D: case 0x3E: {
+			uint32_t v = pop(L), a = pop(L);
+			emit(L, store_op(op));
+			put(L, a);
+			put(L, v);
+			put(L, in.b);
+			break;
+		}
+		case 0x3F: /* memory.size */
+			emit(L, OP_memory_size);
+			put_dst(L, push_result(L));
+			break;
+		case 0x40: /* memory.grow */
+			lower_unary(L, OP_memory_grow);
+			break;
+		case 0x41: /* i32.const */ {
+			size_t k = emit(L, OP_const32);
+			put_dst(L, push_result(L));
+			put(L, (uint32_t)in.imm);
+			L->last_const = k;
+			break;
+		}
+		case 0x43: /* f32.const */
+			emit(L, OP_const32);
+			put_dst(L, push_result(L));
+			put(L, (uint32_t)in.imm);
+			break;
+		case 0x42: /* i64.const */
+		case 0x44: /* f64.const */
+			emit(L, OP_const64);
+			put_dst(L, push_result(L));
+			put64(L, in.imm);
+			break;
+		case 0xD0: /* ref.null */
+			emit(L, OP_ref_null);
+			put_dst(L, push_result(L));
+			break;
+		case 0xD1: /* ref.is_null */
+			lower_unary(L, OP_ref_is_null);
+			break;
+		case 0xD2: /* ref.func */
+			emit(L, OP_ref_func);
+			put_dst(L, push_result(L));
+			put(L, in.a);
+			break;
+		case OP_FC(8): /* memory.init */ {
+			uint32_t n = pop(L), s = pop(L), d = pop(L);
+			emit(L, OP_memory_init);
+			put(L, in.a);
+			put(L, d);
+			put(L, s);
+			put(L, n);
+			break;
+		}
+		case OP_FC(9): /* data.drop */
+			emit(L, OP_data_drop);
+			put(L, in.a);
+			break;
+		case OP_FC(10): /* memory.copy */
+		case OP_FC(11): /* memory.fill */ {
+			uint32_t n = pop(L), s = pop(L), d = pop(L);
+			emit(L, op == OP_FC(10) ? OP_memory_copy : OP_memory_fill);
+			put(L, d);
+			put(L, s);
+			put(L, n);
+			break;
+		}
+		case OP_FC(12): /* table.init */ {
+			uint32_t n = pop(L), s = pop(L), d = pop(L);
+			emit(L, OP_table_init);
+			put(L, in.b);
+			put(L, in.a);
+			put(L, d);
+			put(L, s);
+			put(L, n);
+			break;
+		}
+		case OP_FC(13): /* elem.drop */
+			emit(L, OP_elem_drop);
+			put(L, in.a);
+			break;
+		case OP_FC(14): /* table.copy */ {
+			uint32_t n = pop(L), s = pop(L), d = pop(L);
+			emit(L, OP_table_copy);
+			put(L, in.a);
+			put(L, in.b);
+			put(L, d);
+			put(L, s);
+			put(L, n);
+			break;
+		}
+		case OP_FC(15): /* table.grow */ {
+			uint32_t n = pop(L), v = pop(L);
+			emit(L, OP_table_grow);
+			put_dst(L, push_result(L));
+			put(L, in.a);
+			put(L, v);
+			put(L, n);
+			break;
+		}
+		case OP_FC(16): /* table.size */
+			emit(L, OP_table_size);
+			put_dst(L, push_result(L));
+			put(L, in.a);
+			break;
+		case OP_FC(17): /* table.fill */ {
+			uint32_t n = pop(L), v = pop(L), i = pop(L);
+			emit(L, OP_table_fill);
+			put(L, in.a);
+			put(L, i);
+			put(L, v);
+			put(L, n);
+			break;
+		}
+		default:
+			if (op >= 0x45 && op <= 0xC4) {
+				if (numeric[op - 0x45].unary)
+					lower_unary(L, (enum op)numeric[op - 0x45].op);
+				else
+					lower_binary(L, (enum op)numeric[op - 0x45].op);
+			} else if (op >= OP_FC(0) && op <= OP_FC(7)) {
+				lower_unary(L, (enum op)trunc_sat[op - OP_FC(0)]);
+			} else {
+				return ep_fail(L->err, EP_ERR_INVALID, in.off, funcidx,
+				               "cannot lower opcode 0x%x", (unsigned)op);
+			}
+			break;
+		}
+	}
+	end_blocks(L);
+	if (L->nomem)
+		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
+		               "out of memory lowering function %u", (unsigned)funcidx);
+
+	lowered *lw = ep_zalloc(L->e, sizeof *lw);
+	if (!lw)
+		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
+		               "out of memory lowering function %u", (unsigned)funcidx);
+	/* Shrink the code to its size; keep the buffer on refusal. */
+	cell *code = ep_realloc(L->e, L->code, L->capcells * sizeof(cell), L->ncells * sizeof(cell));
+	if (code) {
+		L->code = code;
+		L->capcells = L->ncells;
+	}
+	lw->code = L->code;
+	lw->ncells = L->capcells;
+	L->code = NULL;
+	lw->nparams = ft->nparams;
+	lw->nlocals = f->nlocals;
+	lw->nresults = ft->nresults;
+	uint64_t slots = (uint64_t)L->nl + L->maxh;
+	if (slots < ft->nresults)
+		slots = ft->nresults;
+	lw->frame_slots = slots > UINT32_MAX ? UINT32_MAX : (uint32_t)slots;
+	lw->funcidx = funcidx;
+	f->code = lw;
+	return EP_OK;
+}
+
+void lowered_free(ep_engine *e, lowered *lw)
+{
+	if (!lw)
+		return;
+	ep_free(e, lw->code, lw->ncells * sizeof(cell));
+	ep_free(e, lw, sizeof *lw);
+}
+
+ep_status lower_module(ep_module *m, ep_error *err)
+{
+	lower L;
+	memset(&L, 0, sizeof L);
+	L.m = m;
+	L.e = m->engine;
+	L.err = err;
+	L.handlers = exec_handlers();
+	ep_status st = EP_OK;
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && st == EP_OK; i++) {
+		st = lower_func(&L, i);
+		if (L.code) {
+			ep_free(L.e, L.code, L.capcells * sizeof(cell));
+			L.code = NULL;
+		}
+	}
+	ep_free(L.e, L.src, (size_t)L.capsrc * sizeof *L.src);
+	ep_free(L.e, L.ctls, (size_t)L.capctls * sizeof *L.ctls);
+	ep_free(L.e, L.fix, (size_t)L.capfix * sizeof *L.fix);
+	return st;
+}
