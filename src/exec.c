@@ -73,6 +73,20 @@ static inline double f64_max(double a, double b)
 	return a > b ? a : b;
 }
 
+/* Rounding functions pass a signalling NaN through unchanged in some libms;
+ * the spec wants it quieted, as arithmetic does. */
+#define ROUND_FN(name, T, libm)                                               \
+	static inline T name(T x) { return x != x ? x + x : libm(x); }
+ROUND_FN(f32_ceil, float, ceilf)
+ROUND_FN(f32_floor, float, floorf)
+ROUND_FN(f32_trunc, float, truncf)
+ROUND_FN(f32_nearest, float, nearbyintf)
+ROUND_FN(f64_ceil, double, ceil)
+ROUND_FN(f64_floor, double, floor)
+ROUND_FN(f64_trunc, double, trunc)
+ROUND_FN(f64_nearest, double, nearbyint)
+#undef ROUND_FN
+
 static inline uint32_t rotl32(uint32_t x, uint32_t n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
 static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >> n) | (x << (32 - n)) : x; }
 static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
@@ -692,17 +706,17 @@ dispatch:
 	UN(i64_popcnt, u64, u64, (uint64_t)__builtin_popcountll(x))
 	UN(f32_abs, u32, u32, x & 0x7fffffffu)
 	UN(f32_neg, u32, u32, x ^ 0x80000000u)
-	UN(f32_ceil, f32, f32, ceilf(x))
-	UN(f32_floor, f32, f32, floorf(x))
-	UN(f32_trunc, f32, f32, truncf(x))
-	UN(f32_nearest, f32, f32, nearbyintf(x))
+	UN(f32_ceil, f32, f32, f32_ceil(x))
+	UN(f32_floor, f32, f32, f32_floor(x))
+	UN(f32_trunc, f32, f32, f32_trunc(x))
+	UN(f32_nearest, f32, f32, f32_nearest(x))
 	UN(f32_sqrt, f32, f32, sqrtf(x))
 	UN(f64_abs, u64, u64, x & 0x7fffffffffffffffull)
 	UN(f64_neg, u64, u64, x ^ 0x8000000000000000ull)
-	UN(f64_ceil, f64, f64, ceil(x))
-	UN(f64_floor, f64, f64, floor(x))
-	UN(f64_trunc, f64, f64, trunc(x))
-	UN(f64_nearest, f64, f64, nearbyint(x))
+	UN(f64_ceil, f64, f64, f64_ceil(x))
+	UN(f64_floor, f64, f64, f64_floor(x))
+	UN(f64_trunc, f64, f64, f64_trunc(x))
+	UN(f64_nearest, f64, f64, f64_nearest(x))
 	UN(f64_sqrt, f64, f64, sqrt(x))
 	UN(i32_wrap_i64, u32, u64, (uint32_t)x)
 
