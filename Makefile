@@ -44,12 +44,12 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 
 $(B)/libedgeplug.a: $(ENGINE_OBJ)
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(CROSS)ar rcs $@ $^
 
 $(B)/edgeplug: $(CLI_OBJ) $(B)/libedgeplug.a
 	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/edgeplug.map -o $@ $^ -lm
 ifneq ($(SANITIZE),1)
-	strip $@
+	$(CROSS)strip $@
 endif
 
 # ---- tests ----
@@ -75,7 +75,14 @@ test: all unit cli-test spec
 cli-test: $(B)/edgeplug
 	@B=$(B) QEMU="$(QEMU)" sh tests/cli/run.sh
 
+$(B)/examples/%.wasm: examples/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
+demo: $(B)/edgeplug $(B)/examples/fib.wasm
+	$(QEMU) $(B)/edgeplug run --invoke fib $(B)/examples/fib.wasm 30
+
 clean:
 	rm -rf build
 
-.PHONY: all unit spec test cli-test clean
+.PHONY: all unit spec test cli-test demo clean

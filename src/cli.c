@@ -1,0 +1,784 @@
+/*
+ * cli.c - the edgeplug command: validate a module, or run one exported
+ * function with arguments from the command line and print its results.
+ * Owns argument parsing, value text in both directions and the exit codes;
+ * uses only the public API (include/edgeplug.h), never the engine's insides.
+ *
+ * Exit codes follow sysexits(3) where one fits, plus 134 for a trap (the
+ * code a shell shows for SIGABRT, which is what a trap is to a native
+ * program). docs/cli.md is the reference; keep the two in step.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "edgeplug.h"
+
+enum {
+	RC_OK = 0,
+	RC_USAGE = 64,        /* bad command line, no such export, bad argument */
+	RC_DATAERR = 65,      /* malformed or invalid module */
+	RC_NOINPUT = 66,      /* the module file cannot be read */
+	RC_UNAVAILABLE = 69,  /* the module imports something we do not provide */
+	RC_SOFTWARE = 70,     /* out of memory, engine limit, output failed */
+	RC_TRAP = 134         /* the start function or the call trapped */
+};
+
+/* Input files are read whole (the engine copies them again), so the cap
+ * bounds peak memory at about twice this. 256 MiB is far beyond any module
+ * a Pi Zero can run and still below what a 32-bit size_t can address. */
+#define MAX_FILE_BYTES ((size_t)256 << 20)
+
+#define USAGE_LINES \
+	"usage: edgeplug validate FILE.wasm\n" \
+	"       edgeplug run --invoke NAME FILE.wasm [ARG...]\n" \
+	"       edgeplug help [COMMAND]\n" \
+	"       edgeplug --version\n"
+
+static const char usage_text[] = USAGE_LINES;
+
+static const char help_text[] =
+	"edgeplug " EP_VERSION " - a small WebAssembly 2.0 interpreter\n"
+	"\n"
+	USAGE_LINES
+	"\n"
+	"commands:\n"
+	"  validate   decode and validate a module; silent when it is fine\n"
+	"  run        call an exported function and print its results\n"
+	"  help       this text, or the details of one command\n"
+	"\n"
+	"'edgeplug help run' lists the argument syntax and the exit codes.\n";
+
+static const char usage_validate[] = "usage: edgeplug validate FILE.wasm\n";
+
+static const char help_validate[] =
+	"usage: edgeplug validate FILE.wasm\n"
+	"\n"
+	"Decodes, validates and prepares FILE.wasm exactly as 'run' would, without\n"
+	"instantiating it. Prints nothing when the module is fine; otherwise one\n"
+	"line on stderr:\n"
+	"  edgeplug: FILE.wasm: malformed: REASON at offset 0xN   (does not decode)\n"
+	"  edgeplug: FILE.wasm: invalid: REASON at offset 0xN     (does not validate)\n"
+	"\n"
+	"exit status:\n"
+	"  0    the module is valid\n"
+	"  64   usage error\n"
+	"  65   the module is malformed or invalid\n"
+	"  66   FILE.wasm cannot be read (missing, unreadable, larger than 256 MiB)\n"
+	"  70   out of memory or an engine limit\n";
+
+static const char usage_run[] = "usage: edgeplug run --invoke NAME FILE.wasm [ARG...]\n";
+
+static const char help_run[] =
+	"usage: edgeplug run --invoke NAME FILE.wasm [ARG...]\n"
+	"\n"
+	"Loads FILE.wasm, instantiates it in a fresh store (running its start\n"
+	"function, if any) and calls its exported function NAME with the ARGs,\n"
+	"read by the function's parameter types:\n"
+	"  i32, i64            decimal or 0x hex, optionally signed; the signed and\n"
+	"                      the unsigned range both work (-1 = 4294967295 as i32)\n"
+	"  f32, f64            decimal or hex float (0x1.8p3), inf, -inf, nan,\n"
+	"                      nan:0xPAYLOAD (a NaN with that significand)\n"
+	"  funcref, externref  null\n"
+	"Options end at FILE.wasm, so ARGs may start with '-'.\n"
+	"\n"
+	"Each result goes to stdout on its own line as TYPE:VALUE, e.g. i32:-1,\n"
+	"i64:42, f64:0.1, f32:nan:0x200000, funcref:null. Integers print signed;\n"
+	"floats print with the fewest digits that read back to the same bits.\n"
+	"A trap prints 'edgeplug: trap: REASON' on stderr.\n"
+	"\n"
+	"Modules that import anything cannot run yet: WASI is still to come.\n"
+	"\n"
+	"exit status:\n"
+	"  0    the call returned\n"
+	"  64   usage error, no exported function NAME, wrong number of ARGs or\n"
+	"       an ARG that does not parse\n"
+	"  65   the module is malformed or invalid\n"
+	"  66   FILE.wasm cannot be read (missing, unreadable, larger than 256 MiB)\n"
+	"  69   the module imports something edgeplug does not provide\n"
+	"  70   out of memory, an engine limit, or stdout could not be written\n"
+	"  134  the start function or the call trapped\n";
+
+static int usage_error(const char *usage, const char *fmt, const char *what)
+{
+	fputs("edgeplug: ", stderr);
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return RC_USAGE;
+}
+
+/* Names in a module are UTF-8 but may hold control characters; escape those
+ * so a message stays one line. */
+static void put_name(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			fprintf(f, "\\%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* ---- input ---- */
+
+/* Reads path whole into a malloc'd buffer. On failure prints the message
+ * and returns the exit code. */
+static int read_file(const char *path, uint8_t **out, size_t *outlen)
+{
+	const char *why = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		why = strerror(errno);
+		goto fail;
+	}
+	struct stat st;
+	size_t cap = 64 * 1024;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > MAX_FILE_BYTES) {
+			why = "larger than the 256 MiB limit";
+			goto fail;
+		}
+		/* One byte of slack so the first read can already see EOF. */
+		cap = (size_t)st.st_size + 1;
+	}
+	uint8_t *buf = malloc(cap);
+	if (!buf)
+		goto nomem;
+	size_t n = 0;
+	for (;;) {
+		if (n == cap) {
+			/* Files that grew or are not regular (pipes): grow, but
+			 * never past the cap plus one byte to detect excess. */
+			if (cap > MAX_FILE_BYTES) {
+				free(buf);
+				why = "larger than the 256 MiB limit";
+				goto fail;
+			}
+			size_t ncap = cap > MAX_FILE_BYTES / 2 ? MAX_FILE_BYTES + 1 : cap * 2;
+			uint8_t *nbuf = realloc(buf, ncap);
+			if (!nbuf) {
+				free(buf);
+				goto nomem;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			why = strerror(errno);
+			free(buf);
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > MAX_FILE_BYTES) {
+		free(buf);
+		why = "larger than the 256 MiB limit";
+		goto fail;
+	}
+	close(fd);
+	*out = buf;
+	*outlen = n;
+	return RC_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	fprintf(stderr, "edgeplug: %s: cannot read: %s\n", path, why);
+	return RC_NOINPUT;
+nomem:
+	close(fd);
+	fprintf(stderr, "edgeplug: %s: out of memory\n", path);
+	return RC_SOFTWARE;
+}
+
+static const char *msg_or(const ep_error *err, const char *fallback)
+{
+	return err->msg[0] ? err->msg : fallback;
+}
+
+/* Reports a failed load, instantiation or call; returns the exit code. */
+static int report(const char *path, ep_status st, const ep_error *err)
+{
+	switch (st) {
+	case EP_ERR_MALFORMED:
+	case EP_ERR_INVALID:
+		fprintf(stderr, "edgeplug: %s: %s: %s", path,
+		        st == EP_ERR_MALFORMED ? "malformed" : "invalid",
+		        msg_or(err, "no reason given"));
+		if (err->offset != SIZE_MAX)
+			fprintf(stderr, " at offset 0x%zx", err->offset);
+		fputc('\n', stderr);
+		return RC_DATAERR;
+	case EP_ERR_TRAP:
+		fprintf(stderr, "edgeplug: trap: %s\n", msg_or(err, ep_trap_name(err->trap)));
+		return RC_TRAP;
+	case EP_ERR_UNLINKABLE:
+		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "unlinkable"));
+		return RC_UNAVAILABLE;
+	case EP_ERR_NOMEM:
+		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "out of memory"));
+		return RC_SOFTWARE;
+	case EP_ERR_LIMIT:
+		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "limit exceeded"));
+		return RC_SOFTWARE;
+	default:
+		fprintf(stderr, "edgeplug: %s: internal error (status %d): %s\n", path,
+		        (int)st, msg_or(err, "no reason given"));
+		return RC_SOFTWARE;
+	}
+}
+
+/* Reads and loads path. The file buffer is freed before returning, so only
+ * the engine's copy stays. */
+static int load(ep_engine *engine, const char *path, ep_module **out)
+{
+	uint8_t *bytes;
+	size_t len;
+	int rc = read_file(path, &bytes, &len);
+	if (rc != RC_OK)
+		return rc;
+	ep_error err;
+	memset(&err, 0, sizeof err);
+	err.offset = SIZE_MAX;
+	ep_status st = ep_module_load(engine, bytes, len, out, &err);
+	free(bytes);
+	if (st != EP_OK) {
+		*out = NULL;
+		return report(path, st, &err);
+	}
+	return RC_OK;
+}
+
+static ep_engine *new_engine(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	if (!e)
+		fputs("edgeplug: out of memory\n", stderr);
+	return e;
+}
+
+/* ---- values: text to bits ---- */
+
+static const char *type_name(uint8_t t)
+{
+	switch (t) {
+	case EP_I32: return "i32";
+	case EP_I64: return "i64";
+	case EP_F32: return "f32";
+	case EP_F64: return "f64";
+	case EP_FUNCREF: return "funcref";
+	case EP_EXTERNREF: return "externref";
+	default: return "unknown";
+	}
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* Unsigned digits in base, the whole string, without overflow. */
+static int parse_digits(const char *p, unsigned base, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*p)
+		return 0;
+	for (; *p; p++) {
+		unsigned d = (unsigned)digit_value(*p);
+		if (d >= base || v > (UINT64_MAX - d) / base)
+			return 0;
+		v = v * base + d;
+	}
+	*out = v;
+	return 1;
+}
+
+/* An integer of the given width, in the signed or the unsigned range, as
+ * two's complement bits. */
+static int parse_int(const char *s, unsigned bits, uint64_t *out)
+{
+	const char *p = s;
+	int neg = 0;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	unsigned base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	uint64_t v;
+	if (!parse_digits(p, base, &v))
+		return 0;
+	uint64_t umax = bits == 64 ? UINT64_MAX : UINT32_MAX;
+	uint64_t nmax = (uint64_t)1 << (bits - 1);
+	if (neg ? v > nmax : v > umax)
+		return 0;
+	*out = (neg ? (uint64_t)0 - v : v) & umax;
+	return 1;
+}
+
+/* A float of the given width as bits. inf and nan forms are handled here so
+ * NaN payloads and signs are exact; everything else goes to strtod/strtof,
+ * which round correctly and read hex floats. Overflow to infinity is an
+ * error, as in the text format; underflow rounds. */
+static int parse_float(const char *s, int is64, uint64_t *out)
+{
+	const char *p = s;
+	int neg = 0;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	unsigned mbits = is64 ? 52 : 23;
+	uint64_t sign = neg ? (uint64_t)1 << (is64 ? 63 : 31) : 0;
+	uint64_t expo = is64 ? UINT64_C(0x7ff0000000000000) : UINT64_C(0x7f800000);
+	uint64_t mmask = ((uint64_t)1 << mbits) - 1;
+
+	if (strcasecmp(p, "inf") == 0 || strcasecmp(p, "infinity") == 0) {
+		*out = sign | expo;
+		return 1;
+	}
+	if (strcasecmp(p, "nan") == 0) {
+		*out = sign | expo | (uint64_t)1 << (mbits - 1);
+		return 1;
+	}
+	if (strncasecmp(p, "nan:0x", 6) == 0) {
+		uint64_t payload;
+		if (!parse_digits(p + 6, 16, &payload) || payload == 0 || payload > mmask)
+			return 0;
+		*out = sign | expo | payload;
+		return 1;
+	}
+	/* strtod would skip blanks and accept "nan(...)"; insist on a number. */
+	if (!((*p >= '0' && *p <= '9') || *p == '.'))
+		return 0;
+	char *end;
+	errno = 0;
+	if (is64) {
+		double d = strtod(s, &end);
+		if (*end || isnan(d) || (isinf(d) && errno == ERANGE))
+			return 0;
+		uint64_t b;
+		memcpy(&b, &d, sizeof b);
+		*out = b;
+	} else {
+		float f = strtof(s, &end);
+		if (*end || isnan(f) || (isinf(f) && errno == ERANGE))
+			return 0;
+		uint32_t b;
+		memcpy(&b, &f, sizeof b);
+		*out = b;
+	}
+	return 1;
+}
+
+static int parse_value(const char *s, uint8_t type, ep_value *v)
+{
+	uint64_t bits;
+	v->type = type;
+	switch (type) {
+	case EP_I32:
+		if (!parse_int(s, 32, &bits))
+			return 0;
+		v->of.i32 = (int32_t)(uint32_t)bits;
+		return 1;
+	case EP_I64:
+		if (!parse_int(s, 64, &bits))
+			return 0;
+		v->of.i64 = (int64_t)bits;
+		return 1;
+	case EP_F32:
+		if (!parse_float(s, 0, &bits))
+			return 0;
+		v->of.f32 = (uint32_t)bits;
+		return 1;
+	case EP_F64:
+		if (!parse_float(s, 1, &bits))
+			return 0;
+		v->of.f64 = bits;
+		return 1;
+	case EP_FUNCREF:
+	case EP_EXTERNREF:
+		if (strcmp(s, "null") != 0)
+			return 0;
+		v->of.ref = NULL;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---- values: bits to text ---- */
+
+/* The shortest decimal that reads back to the same float, laid out like
+ * JavaScript's Number#toString: plain notation when the decimal exponent is
+ * in [-6, 20], scientific (1e+21, 1.5e-7) outside. a is positive, finite
+ * and non-zero; for f32 it holds a float exactly. out has room for 32
+ * bytes: at most 17 digits, "0." and 6 zeros, or a point and "e+308". */
+static void format_decimal(char *out, double a, int is64)
+{
+	char e[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(e, sizeof e, "%.*e", prec - 1, a);
+		if (is64 ? strtod(e, NULL) == a : strtof(e, NULL) == (float)a)
+			break;
+	}
+	/* e is "D[.DDD]e[+-]XX": collect the digits and the exponent. */
+	char digits[24];
+	int k = 0;
+	const char *p = e;
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			digits[k++] = *p;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	int n = atoi(p + 1) + 1;   /* the value is 0.DIGITS * 10^n */
+
+	char *o = out;
+	if (k <= n && n <= 21) {
+		memcpy(o, digits, (size_t)k);
+		o += k;
+		for (int i = k; i < n; i++)
+			*o++ = '0';
+	} else if (0 < n && n <= 21) {
+		memcpy(o, digits, (size_t)n);
+		o += n;
+		*o++ = '.';
+		memcpy(o, digits + n, (size_t)(k - n));
+		o += k - n;
+	} else if (-6 < n && n <= 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = n; i < 0; i++)
+			*o++ = '0';
+		memcpy(o, digits, (size_t)k);
+		o += k;
+	} else {
+		*o++ = digits[0];
+		if (k > 1) {
+			*o++ = '.';
+			memcpy(o, digits + 1, (size_t)(k - 1));
+			o += k - 1;
+		}
+		o += sprintf(o, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+	}
+	*o = '\0';
+}
+
+/* out must have room for 40 bytes. */
+static void format_float(char *out, size_t size, uint64_t bits, int is64)
+{
+	unsigned mbits = is64 ? 52 : 23;
+	uint64_t mmask = ((uint64_t)1 << mbits) - 1;
+	uint64_t emask = is64 ? 0x7ff : 0xff;
+	int neg = (int)(bits >> (is64 ? 63 : 31)) & 1;
+	uint64_t ex = (bits >> mbits) & emask;
+	uint64_t m = bits & mmask;
+	const char *sign = neg ? "-" : "";
+
+	if (ex == emask) {
+		if (m == 0)
+			snprintf(out, size, "%sinf", sign);
+		else if (m == (uint64_t)1 << (mbits - 1))
+			snprintf(out, size, "%snan", sign);
+		else
+			snprintf(out, size, "%snan:0x%" PRIx64, sign, m);
+		return;
+	}
+	if (ex == 0 && m == 0) {
+		snprintf(out, size, "%s0", sign);
+		return;
+	}
+	double a;
+	if (is64) {
+		uint64_t b = bits & ~((uint64_t)1 << 63);
+		memcpy(&a, &b, sizeof a);
+	} else {
+		uint32_t b = (uint32_t)bits & 0x7fffffffu;
+		float f;
+		memcpy(&f, &b, sizeof f);
+		a = f;
+	}
+	size_t sl = strlen(sign);
+	memcpy(out, sign, sl);
+	format_decimal(out + sl, a, is64);
+}
+
+static void print_value(FILE *f, const ep_value *v)
+{
+	char buf[64];
+	switch (v->type) {
+	case EP_I32:
+		fprintf(f, "i32:%" PRId32 "\n", v->of.i32);
+		break;
+	case EP_I64:
+		fprintf(f, "i64:%" PRId64 "\n", v->of.i64);
+		break;
+	case EP_F32:
+		format_float(buf, sizeof buf, v->of.f32, 0);
+		fprintf(f, "f32:%s\n", buf);
+		break;
+	case EP_F64:
+		format_float(buf, sizeof buf, v->of.f64, 1);
+		fprintf(f, "f64:%s\n", buf);
+		break;
+	case EP_FUNCREF:
+	case EP_EXTERNREF:
+		fprintf(f, "%s:%s\n", type_name(v->type), v->of.ref ? "<non-null>" : "null");
+		break;
+	default:
+		fprintf(f, "unknown:0x%02x\n", v->type);
+		break;
+	}
+}
+
+/* ---- commands ---- */
+
+static int cmd_validate(int argc, char **argv)
+{
+	const char *path = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(help_validate, stdout);
+			return RC_OK;
+		}
+		if (a[0] == '-' && a[1] != '\0')
+			return usage_error(usage_validate, "validate: unknown option \"%s\"", a);
+		if (path)
+			return usage_error(usage_validate, "validate: unexpected argument \"%s\"", a);
+		path = a;
+	}
+	if (!path)
+		return usage_error(usage_validate, "validate: missing %s", "FILE.wasm");
+
+	ep_engine *engine = new_engine();
+	if (!engine)
+		return RC_SOFTWARE;
+	ep_module *m = NULL;
+	int rc = load(engine, path, &m);
+	ep_module_free(m);
+	ep_engine_free(engine);
+	return rc;
+}
+
+/* Whether the module exports a function called name: checked before
+ * instantiating so a typo does not run the start function first. */
+static int module_exports_func(const ep_module *m, const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t n = ep_module_export_count(m);
+	for (uint32_t i = 0; i < n; i++) {
+		const char *en;
+		size_t el;
+		uint8_t kind;
+		ep_module_export(m, i, &en, &el, &kind);
+		if (kind == EP_EXTERN_FUNC && el == len && memcmp(en, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Instantiates m and calls name with the text args; prints the results. */
+static int invoke(ep_engine *engine, const ep_module *m, const char *path,
+                  const char *name, int nargs, char **args)
+{
+	int rc;
+	ep_error err;
+	memset(&err, 0, sizeof err);
+	err.offset = SIZE_MAX;
+	ep_limits limits;
+	memset(&limits, 0, sizeof limits);
+	ep_value *vals = NULL;
+	ep_store *store = ep_store_new(engine, &limits);
+	if (!store) {
+		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
+		return RC_SOFTWARE;
+	}
+	ep_instance *inst;
+	ep_status st = ep_instantiate(store, m, NULL, 0, &inst, &err);
+	if (st != EP_OK) {
+		rc = report(path, st, &err);
+		goto out;
+	}
+	ep_extern ext;
+	if (!ep_instance_export(inst, name, strlen(name), &ext) || ext.kind != EP_EXTERN_FUNC) {
+		fprintf(stderr, "edgeplug: %s: no exported function %s\n", path, name);
+		rc = RC_USAGE;
+		goto out;
+	}
+	ep_functype ft;
+	ep_func_type(ext.of.func, &ft);
+	if ((uint32_t)nargs != ft.nparams) {
+		fprintf(stderr, "edgeplug: %s expects %" PRIu32 " argument%s (", name,
+		        ft.nparams, ft.nparams == 1 ? "" : "s");
+		for (uint32_t i = 0; i < ft.nparams; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", type_name(ft.params[i]));
+		fprintf(stderr, "), got %d\n", nargs);
+		rc = RC_USAGE;
+		goto out;
+	}
+	/* One array for both: params first, then results. */
+	size_t nvals = (size_t)ft.nparams + ft.nresults;
+	vals = calloc(nvals ? nvals : 1, sizeof *vals);
+	if (!vals) {
+		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
+		rc = RC_SOFTWARE;
+		goto out;
+	}
+	for (uint32_t i = 0; i < ft.nparams; i++) {
+		if (!parse_value(args[i], ft.params[i], &vals[i])) {
+			fprintf(stderr, "edgeplug: argument %" PRIu32 ": cannot parse \"%s\" as %s\n",
+			        i + 1, args[i], type_name(ft.params[i]));
+			rc = RC_USAGE;
+			goto out;
+		}
+	}
+	ep_value *results = vals + ft.nparams;
+	st = ep_call(store, ext.of.func, vals, ft.nparams, results, ft.nresults, &err);
+	if (st != EP_OK) {
+		rc = report(path, st, &err);
+		goto out;
+	}
+	for (uint32_t i = 0; i < ft.nresults; i++)
+		print_value(stdout, &results[i]);
+	rc = RC_OK;
+out:
+	free(vals);
+	ep_store_free(store);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *name = NULL, *path = NULL;
+	int i = 0;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(help_run, stdout);
+			return RC_OK;
+		}
+		if (strcmp(a, "--invoke") == 0) {
+			if (i + 1 == argc)
+				return usage_error(usage_run, "run: %s needs a NAME", a);
+			name = argv[++i];
+		} else if (strncmp(a, "--invoke=", 9) == 0) {
+			name = a + 9;
+		} else {
+			return usage_error(usage_run, "run: unknown option \"%s\"", a);
+		}
+	}
+	if (i == argc)
+		return usage_error(usage_run, "run: missing %s", "FILE.wasm");
+	path = argv[i++];
+	if (!name)
+		return usage_error(usage_run, "run: %s is required", "--invoke NAME");
+
+	ep_engine *engine = new_engine();
+	if (!engine)
+		return RC_SOFTWARE;
+	ep_module *m = NULL;
+	int rc = load(engine, path, &m);
+	if (rc != RC_OK)
+		goto out;
+	if (ep_module_import_count(m) > 0) {
+		/* No host functions yet: name the first import, as a linker would. */
+		const char *mod, *field;
+		size_t mod_len, field_len;
+		uint8_t kind;
+		ep_module_import(m, 0, &mod, &mod_len, &field, &field_len, &kind);
+		fprintf(stderr, "edgeplug: %s: unknown import ", path);
+		put_name(stderr, mod, mod_len);
+		fputc('.', stderr);
+		put_name(stderr, field, field_len);
+		fputc('\n', stderr);
+		rc = RC_UNAVAILABLE;
+		goto out;
+	}
+	if (!module_exports_func(m, name)) {
+		fprintf(stderr, "edgeplug: %s: no exported function %s\n", path, name);
+		rc = RC_USAGE;
+		goto out;
+	}
+	rc = invoke(engine, m, path, name, argc - i, argv + i);
+out:
+	ep_module_free(m);
+	ep_engine_free(engine);
+	return rc;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc == 0) {
+		fputs(help_text, stdout);
+		return RC_OK;
+	}
+	if (argc > 1)
+		return usage_error(usage_text, "help: unexpected argument \"%s\"", argv[1]);
+	if (strcmp(argv[0], "run") == 0)
+		fputs(help_run, stdout);
+	else if (strcmp(argv[0], "validate") == 0)
+		fputs(help_validate, stdout);
+	else if (strcmp(argv[0], "help") == 0)
+		fputs(help_text, stdout);
+	else
+		return usage_error(usage_text, "help: unknown command \"%s\"", argv[0]);
+	return RC_OK;
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return RC_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "validate") == 0)
+		rc = cmd_validate(argc - 2, argv + 2);
+	else if (strcmp(cmd, "run") == 0)
+		rc = cmd_run(argc - 2, argv + 2);
+	else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+		rc = cmd_help(argc - 2, argv + 2);
+	else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		if (argc > 2)
+			return usage_error(usage_text, "unexpected argument \"%s\"", argv[2]);
+		puts("edgeplug " EP_VERSION);
+		rc = RC_OK;
+	} else if (cmd[0] == '-')
+		return usage_error(usage_text, "unknown option \"%s\"", cmd);
+	else
+		return usage_error(usage_text, "unknown command \"%s\"", cmd);
+
+	/* Results are only worth a zero exit if they reached their reader. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "edgeplug: cannot write output: %s\n", strerror(errno));
+		return RC_SOFTWARE;
+	}
+	return rc;
+}

@@ -1,0 +1,236 @@
+#!/bin/sh
+# tests/cli/run.sh - golden tests of the edgeplug command: every exit code,
+# every message, and the value syntax both ways. Run by `make cli-test` with
+# B (the build directory) and QEMU (a prefix that runs the binary; may be
+# empty). Builds the .wat fixtures beside this script into $B/cli/ first.
+# The last line is always "N passed, M failed"; exits 1 if M > 0.
+set -u
+
+B=${B:-build/x86_64}
+QEMU=${QEMU:-}
+EP=$B/edgeplug
+D=$B/cli
+HERE=$(dirname "$0")
+pass=0
+fail=0
+OUT=            # where the case's stdout goes; empty means $D/out
+
+mkdir -p "$D"
+
+indent() { sed 's/^/    | /' "$1"; }
+
+# check FILE WANT: WANT is
+#   (empty)   FILE is empty
+#   *         anything
+#   ~REGEX    FILE is exactly one line and it matches the extended regex
+#   +REGEX    some line of FILE matches the extended regex
+#   TEXT      FILE is exactly TEXT plus a newline
+check() {
+	case $2 in
+	'') [ ! -s "$1" ] ;;
+	'*') true ;;
+	'~'*) [ "$(wc -l <"$1")" -eq 1 ] && grep -Eq -- "${2#?}" "$1" ;;
+	'+'*) grep -Eq -- "${2#?}" "$1" ;;
+	*) printf '%s\n' "$2" | cmp -s - "$1" ;;
+	esac
+}
+
+# t NAME RC STDOUT STDERR ARGS...: runs edgeplug ARGS and checks the exit
+# code and both streams (see check).
+t() {
+	name=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 4
+	out=${OUT:-$D/out}
+	$QEMU "$EP" "$@" >"$out" 2>"$D/err" </dev/null
+	rc=$?
+	why=
+	[ "$rc" = "$want_rc" ] || why="exit code $rc, want $want_rc"
+	if [ -z "$OUT" ] && ! check "$D/out" "$want_out"; then
+		why="${why:+$why; }stdout differs"
+	fi
+	if ! check "$D/err" "$want_err"; then
+		why="${why:+$why; }stderr differs"
+	fi
+	if [ -z "$why" ]; then
+		pass=$((pass + 1))
+		return
+	fi
+	fail=$((fail + 1))
+	echo "FAIL $name: $why"
+	echo "  command: edgeplug $*"
+	if [ -z "$OUT" ]; then
+		echo "  stdout:"
+		indent "$D/out"
+		echo "  wanted stdout: $want_out"
+	fi
+	echo "  stderr:"
+	indent "$D/err"
+	echo "  wanted stderr: $want_err"
+}
+
+# ---- fixtures ----
+built=1
+for w in "$HERE"/*.wat "$HERE"/../../examples/fib.wat; do
+	n=$(basename "$w" .wat)
+	case $n in
+	invalid-*) flags=--no-check ;;   # decodes, must not validate
+	*) flags= ;;
+	esac
+	if ! wat2wasm $flags "$w" -o "$D/$n.wasm" 2>"$D/wat2wasm.log"; then
+		fail=$((fail + 1))
+		built=0
+		echo "FAIL building $w:"
+		indent "$D/wat2wasm.log"
+	fi
+done
+if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
+	[ -x "$EP" ] || { echo "FAIL: $EP is missing"; fail=$((fail + 1)); }
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+printf '\000asm\001\000\000\000' >"$D/ok-empty.wasm"        # the smallest valid module
+printf '\000asn\001\000\000\000' >"$D/bad-magic.wasm"
+printf '\000asm\002\000\000\000' >"$D/bad-version.wasm"
+printf '\000asm\001\000\000\000\001\005\001' >"$D/truncated.wasm"  # type section cut short
+: >"$D/empty.wasm"
+# A sparse file just over the 256 MiB input cap.
+dd if=/dev/null of="$D/huge.wasm" bs=1048576 seek=257 2>/dev/null
+rm -f "$D/missing.wasm"
+
+V=$D/values.wasm
+USAGE='usage: edgeplug validate FILE.wasm'
+
+# ---- global options and help ----
+t version          0 "edgeplug 0.1.0" ""                    --version
+t help-flag        0 "+^usage: edgeplug validate FILE.wasm$" "" --help
+t help-cmd         0 "+^  run  .*" ""                       help
+t help-run         0 "+^  134  the start function or the call trapped$" "" help run
+t help-run-codes   0 "+^  69   the module imports" ""       help run
+t help-validate    0 "+^  65   the module is malformed or invalid$" "" help validate
+t run-help-flag    0 "+^usage: edgeplug run --invoke NAME" "" run --help
+t help-unknown     64 "" "+^edgeplug: help: unknown command \"frob\"$" help frob
+t no-args          64 "" "+^$USAGE$"
+t unknown-cmd      64 "" "+^edgeplug: unknown command \"frob\"$" frob
+t unknown-flag     64 "" "+^edgeplug: unknown option \"--frob\"$" --frob
+t unknown-flag-use 64 "" "+^$USAGE$"                        --frob
+t version-extra    64 "" "+^edgeplug: unexpected argument \"x\"$" --version x
+
+# ---- validate ----
+t validate-ok      0 "" ""                                  validate "$V"
+t validate-tiny    0 "" ""                                  validate "$D/ok-empty.wasm"
+t validate-missing 66 "" "edgeplug: $D/missing.wasm: cannot read: No such file or directory" validate "$D/missing.wasm"
+t validate-dir     66 "" "edgeplug: $D: cannot read: Is a directory" validate "$D"
+t validate-huge    66 "" "edgeplug: $D/huge.wasm: cannot read: larger than the 256 MiB limit" validate "$D/huge.wasm"
+t validate-magic   65 "" "~^edgeplug: $D/bad-magic.wasm: malformed: .+ at offset 0x0$" validate "$D/bad-magic.wasm"
+t validate-version 65 "" "~^edgeplug: $D/bad-version.wasm: malformed: .+ at offset 0x4$" validate "$D/bad-version.wasm"
+t validate-empty   65 "" "~^edgeplug: $D/empty.wasm: malformed: .+ at offset 0x0$" validate "$D/empty.wasm"
+t validate-trunc   65 "" "~^edgeplug: $D/truncated.wasm: malformed: .+ at offset 0x[0-9a-f]+$" validate "$D/truncated.wasm"
+t validate-invalid 65 "" "~^edgeplug: $D/invalid-type.wasm: invalid: .+ at offset 0x2[0-9a-f]$" validate "$D/invalid-type.wasm"
+t validate-no-file 64 "" "+^edgeplug: validate: missing FILE.wasm$" validate
+t validate-two     64 "" "+^edgeplug: validate: unexpected argument" validate "$V" "$V"
+t validate-option  64 "" "+^edgeplug: validate: unknown option \"-x\"$" validate -x "$V"
+
+# ---- run: usage and load errors ----
+t run-no-invoke    64 "" "+^edgeplug: run: --invoke NAME is required$" run "$V"
+t run-no-file      64 "" "+^edgeplug: run: missing FILE.wasm$" run --invoke add_i32
+t run-invoke-bare  64 "" "+^edgeplug: run: --invoke needs a NAME$" run --invoke
+t run-bad-option   64 "" "+^edgeplug: run: unknown option \"--fuel\"$" run --fuel 10 "$V"
+t run-missing      66 "" "edgeplug: $D/missing.wasm: cannot read: No such file or directory" run --invoke f "$D/missing.wasm"
+t run-malformed    65 "" "~^edgeplug: $D/bad-magic.wasm: malformed: .+ at offset 0x0$" run --invoke f "$D/bad-magic.wasm"
+t run-invalid      65 "" "~^edgeplug: $D/invalid-type.wasm: invalid: .+ at offset 0x[0-9a-f]+$" run --invoke main "$D/invalid-type.wasm"
+t run-limit        70 "" "~^edgeplug: $D/limit-table.wasm: .*limit" run --invoke main "$D/limit-table.wasm"
+t run-import       69 "" "edgeplug: $D/imports.wasm: unknown import wasi_snapshot_preview1.fd_write" run --invoke main "$D/imports.wasm"
+t run-no-export    64 "" "edgeplug: $V: no exported function nope" run --invoke nope "$V"
+t run-export-mem   64 "" "edgeplug: $V: no exported function mem" run --invoke mem "$V"
+t run-export-glob  64 "" "edgeplug: $V: no exported function g" run --invoke=g "$V"
+
+# ---- run: arguments ----
+t arg-word         64 "" 'edgeplug: argument 1: cannot parse "abc" as i32' run --invoke add_i32 "$V" abc 1
+t arg-second       64 "" 'edgeplug: argument 2: cannot parse "1.5" as i32' run --invoke add_i32 "$V" 1 1.5
+t arg-i32-range    64 "" 'edgeplug: argument 1: cannot parse "4294967296" as i32' run --invoke add_i32 "$V" 4294967296 0
+t arg-i32-low      64 "" 'edgeplug: argument 2: cannot parse "-2147483649" as i32' run --invoke add_i32 "$V" 0 -2147483649
+t arg-i64-range    64 "" 'edgeplug: argument 1: cannot parse "18446744073709551616" as i64' run --invoke add_i64 "$V" 18446744073709551616 0
+t arg-empty        64 "" 'edgeplug: argument 1: cannot parse "" as i32' run --invoke add_i32 "$V" "" 0
+t arg-space        64 "" 'edgeplug: argument 1: cannot parse " 1" as i32' run --invoke add_i32 "$V" " 1" 0
+t arg-f32-word     64 "" 'edgeplug: argument 1: cannot parse "one" as f32' run --invoke id_f32 "$V" one
+t arg-f32-overflow 64 "" 'edgeplug: argument 1: cannot parse "1e39" as f32' run --invoke id_f32 "$V" 1e39
+t arg-nan-payload  64 "" 'edgeplug: argument 1: cannot parse "nan:0x800000" as f32' run --invoke id_f32 "$V" nan:0x800000
+t arg-nan-zero     64 "" 'edgeplug: argument 1: cannot parse "nan:0x0" as f64' run --invoke id_f64 "$V" nan:0x0
+t arg-extern       64 "" 'edgeplug: argument 1: cannot parse "1" as externref' run --invoke id_extern "$V" 1
+t arg-too-few      64 "" 'edgeplug: add_i32 expects 2 arguments (i32 i32), got 1' run --invoke add_i32 "$V" 1
+t arg-too-many     64 "" 'edgeplug: nothing expects 0 arguments (), got 1' run --invoke nothing "$V" 1
+
+# ---- run: values ----
+t i32-add          0 "i32:5" ""                     run --invoke add_i32 "$V" 2 3
+t i32-negative     0 "i32:-2" ""                    run --invoke add_i32 "$V" -1 4294967295
+t i32-hex          0 "i32:48" ""                    run --invoke add_i32 "$V" 0x10 0X20
+t i32-neg-hex      0 "i32:-1" ""                    run --invoke add_i32 "$V" 0xffffffff -0x0
+t i32-wrap         0 "i32:-2147483648" ""           run --invoke add_i32 "$V" 2147483647 1
+t i32-min          0 "i32:-2147483648" ""           run --invoke add_i32 "$V" -2147483648 +0
+t i64-add          0 "i64:-7" ""                    run --invoke add_i64 "$V" -10 3
+t i64-unsigned     0 "i64:-2" ""                    run --invoke add_i64 "$V" 18446744073709551615 -1
+t i64-hex          0 "i64:9223372036854775807" ""   run --invoke add_i64 "$V" 0x7fffffffffffffff 0
+t i64-min          0 "i64:-9223372036854775808" ""  run --invoke add_i64 "$V" -9223372036854775808 0
+t f32-add          0 "f32:1.5" ""                   run --invoke add_f32 "$V" 1 0.5
+t f32-shortest     0 "f32:0.1" ""                   run --invoke id_f32 "$V" 0.1
+t f32-sum          0 "f32:0.3" ""                   run --invoke add_f32 "$V" 0.1 0.2
+t f32-hexfloat     0 "f32:12" ""                    run --invoke id_f32 "$V" 0x1.8p3
+t f32-max          0 "f32:3.4028235e+38" ""         run --invoke id_f32 "$V" 0x1.fffffep127
+t f32-tiny         0 "f32:1e-45" ""                 run --invoke id_f32 "$V" 0x1p-149
+t f32-neg-zero     0 "f32:-0" ""                    run --invoke id_f32 "$V" -0
+t f32-inf          0 "f32:inf" ""                   run --invoke id_f32 "$V" inf
+t f32-neg-inf      0 "f32:-inf" ""                  run --invoke id_f32 "$V" -inf
+t f32-nan          0 "f32:nan" ""                   run --invoke id_f32 "$V" nan
+t f32-neg-nan      0 "f32:-nan" ""                  run --invoke id_f32 "$V" -nan
+t f32-nan-payload  0 "f32:nan:0x200000" ""          run --invoke id_f32 "$V" nan:0x200000
+t f32-nan-bits     0 "i32:2141192192" ""            run --invoke bits_f32 "$V" nan:0x200000
+t f32-snan-bits    0 "i32:-8388607" ""              run --invoke bits_f32 "$V" -nan:0x1
+t f32-nan-canon    0 "i32:2143289344" ""            run --invoke bits_f32 "$V" nan
+t f32-round        0 "i32:1065353216" ""            run --invoke bits_f32 "$V" 1.00000001
+t f64-sum          0 "f64:0.30000000000000004" ""   run --invoke add_f64 "$V" 0.1 0.2
+t f64-shortest     0 "f64:0.1" ""                   run --invoke id_f64 "$V" 0.1
+t f64-negative     0 "f64:-2.5" ""                  run --invoke add_f64 "$V" -3 0.5
+t f64-integral     0 "f64:100" ""                   run --invoke id_f64 "$V" 1e2
+t f64-big          0 "f64:1e+21" ""                 run --invoke id_f64 "$V" 1000000000000000000000
+t f64-plain-big    0 "f64:123456789012345680000" "" run --invoke id_f64 "$V" 1.2345678901234568e20
+t f64-small        0 "f64:0.000001" ""              run --invoke id_f64 "$V" 1e-6
+t f64-smaller      0 "f64:1.5e-7" ""                run --invoke id_f64 "$V" 0.00000015
+t f64-max          0 "f64:1.7976931348623157e+308" "" run --invoke id_f64 "$V" 0x1.fffffffffffffp1023
+t f64-denormal     0 "f64:5e-324" ""                run --invoke id_f64 "$V" 0x0.0000000000001p-1022
+t f64-hexfloat     0 "f64:-12" ""                   run --invoke id_f64 "$V" -0x1.8p3
+t f64-inf          0 "f64:-inf" ""                  run --invoke id_f64 "$V" -Infinity
+t f64-nan          0 "f64:nan" ""                   run --invoke id_f64 "$V" NaN
+t f64-nan-payload  0 "f64:-nan:0x4000000000001" ""  run --invoke id_f64 "$V" -nan:0x4000000000001
+t f64-nan-bits     0 "i64:9221120237041090561" ""   run --invoke bits_f64 "$V" nan:0x8000000000001
+t f64-neg-zero     0 "i64:-9223372036854775808" ""  run --invoke bits_f64 "$V" -0.0
+t multi-swap       0 "i64:-7
+i32:42" ""                                          run --invoke swap "$V" 42 -7
+t multi-four       0 "i32:-1
+i64:-7
+f32:0.1
+f64:-12" ""                                         run --invoke four "$V"
+t no-results       0 "" ""                          run --invoke nothing "$V"
+t funcref-null     0 "funcref:null" ""              run --invoke null_func "$V"
+t funcref-some     0 "funcref:<non-null>" ""        run --invoke some_func "$V"
+t externref-null   0 "externref:null" ""            run --invoke id_extern "$V" null
+t dashdash         0 "i32:3" ""                     run --invoke add_i32 -- "$V" 1 2
+t fib              0 "i64:6765" ""                  run --invoke fib "$D/fib.wasm" 20
+t div              0 "i32:-3" ""                    run --invoke div_s "$V" -7 2
+
+# ---- run: traps ----
+t trap-unreachable 134 "" "~^edgeplug: trap: .*unreachable" run --invoke boom "$V"
+t trap-div-zero    134 "" "~^edgeplug: trap: .*integer divide by zero" run --invoke div_s "$V" 1 0
+t trap-overflow    134 "" "~^edgeplug: trap: .*integer overflow" run --invoke div_s "$V" -2147483648 -1
+t trap-stack       134 "" "~^edgeplug: trap: .*stack" run --invoke down "$V"
+t trap-start       134 "" "~^edgeplug: trap: .*unreachable" run --invoke main "$D/start-trap.wasm"
+
+# ---- output that cannot be written ----
+if [ -w /dev/full ]; then
+	OUT=/dev/full
+	t write-error  70 "" "edgeplug: cannot write output: No space left on device" run --invoke add_i32 "$V" 1 2
+	OUT=
+fi
+
+rm -f "$D/huge.wasm"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
