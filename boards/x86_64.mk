@@ -1,4 +1,5 @@
 # x86-64 host: musl-gcc from Debian musl-tools; runs natively.
+CROSS :=
 CC := musl-gcc
 CPUFLAGS :=
 BOARD_DEFS :=

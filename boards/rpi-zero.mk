@@ -1,0 +1,9 @@
+# Raspberry Pi Zero / Zero W / 1: ARM1176JZF-S, ARMv6 + VFPv2, no Thumb-2, no NEON.
+# Debian's armel musl (soft-float ABI) is the one built for ARMv6; our own code
+# still uses the VFP through -mfloat-abi=softfp.
+CROSS := arm-linux-gnueabi-
+MUSL_SYSROOT := /usr/lib/arm-linux-musleabi
+CC := $(CROSS)gcc -specs=$(MUSL_SYSROOT)/musl-gcc.specs
+CPUFLAGS := -mcpu=arm1176jzf-s -marm -mfloat-abi=softfp -mfpu=vfp
+BOARD_DEFS :=
+QEMU := qemu-arm-static -cpu arm1176
