@@ -74,7 +74,14 @@ spec: $(B)/spec-runner
 spec-simd: $(B)/spec-runner
 	@TESTSUITE=$(TESTSUITE) B=$(B) QEMU="$(QEMU)" sh tests/spec/run.sh --simd
 
-test: all unit cli-test spec
+# The switch-dispatch fallback must stay correct too: same spec, other build dir.
+spec-switch:
+	@mkdir -p $(B)-switch
+	@$(MAKE) --no-print-directory spec B=$(B)-switch EXTRA_CFLAGS=-DEP_SWITCH_DISPATCH=1 \
+		> $(B)-switch/spec.log 2>&1 || { cat $(B)-switch/spec.log; exit 1; }
+	@printf 'switch dispatch: '; tail -n 1 $(B)-switch/spec.log
+
+test: all unit cli-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -89,4 +96,4 @@ demo: $(B)/edgeplug $(B)/examples/fib.wasm
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd test cli-test demo clean
+.PHONY: all unit spec spec-simd spec-switch test cli-test demo clean
