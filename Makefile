@@ -79,7 +79,7 @@ spec-switch:
 	@mkdir -p $(B)-switch
 	@$(MAKE) --no-print-directory spec B=$(B)-switch EXTRA_CFLAGS=-DEP_SWITCH_DISPATCH=1 \
 		> $(B)-switch/spec.log 2>&1 || { cat $(B)-switch/spec.log; exit 1; }
-	@printf 'switch dispatch: '; tail -n 1 $(B)-switch/spec.log
+	@printf 'switch: '; tail -n 1 $(B)-switch/spec.log
 
 test: all unit cli-test spec spec-switch
 
