@@ -7,6 +7,11 @@
  * at run time. The frame of a function is [params | locals | operand stack];
  * a callee's frame starts at the caller's slot holding its first argument,
  * and results come back in the callee's slots 0..nresults-1.
+ *
+ * Every jump target and every fall-through after a conditional branch is a
+ * fuel op (the start of a straight-line block), so branch ops charge their
+ * destination block themselves and skip its fuel op: a loop iteration costs
+ * no extra dispatch for metering. br_unless_raw is the one exception.
  */
 #ifndef EP_CODE_H
 #define EP_CODE_H
@@ -48,6 +53,12 @@ struct lowered {
 	X(jmp)             /* rel */ \
 	X(br_if)           /* a rel: jump if a != 0 */ \
 	X(br_unless)       /* a rel: jump if a == 0 */ \
+	X(br_unless_raw)   /* a rel: the same, but falls through to code that is no block start */ \
+	/* i32 compare and branch: a b rel, or a imm rel for the _i forms */ \
+	X(br_eq) X(br_ne) X(br_lt_s) X(br_lt_u) X(br_gt_s) X(br_gt_u) \
+	X(br_le_s) X(br_le_u) X(br_ge_s) X(br_ge_u) \
+	X(br_eq_i) X(br_ne_i) X(br_lt_s_i) X(br_lt_u_i) X(br_gt_s_i) X(br_gt_u_i) \
+	X(br_le_s_i) X(br_le_u_i) X(br_ge_s_i) X(br_ge_u_i) \
 	X(br_table)        /* a n rel*(n+1): last is the default */ \
 	X(ret) \
 	X(call)            /* funcidx base */ \
@@ -113,7 +124,7 @@ struct lowered {
 	X(i32_trunc_sat_f32_s) X(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s) X(i32_trunc_sat_f64_u) \
 	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
 	/* numeric with an immediate right operand: d a imm32 */ \
-	X(i32_add_i) X(i32_sub_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
+	X(i32_add_i) X(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
 	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) \
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
 	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i)

@@ -234,6 +234,25 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 	} while (0)
 	LOAD_MEM();
 
+	/*
+	 * The fuel check. pc is at the fuel op that starts a straight-line
+	 * block; the block is paid for in full before any of it runs. Out of
+	 * fuel (or interrupted: the limit was zeroed) suspends right here, so
+	 * resuming runs the same check again. Branch ops use this too, so
+	 * entering the block they jump to costs no extra dispatch.
+	 */
+#define ENTER_BLOCK()                                                         \
+	do {                                                                  \
+		uint64_t cost_ = pc[1].s;                                     \
+		if (used + cost_ > s->fuel_limit) {                           \
+			trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL; \
+			goto suspend;                                         \
+		}                                                             \
+		used += cost_;                                                \
+		pc += 2;                                                      \
+		NEXT();                                                       \
+	} while (0)
+
 #if EP_SWITCH_DISPATCH
 dispatch:
 	switch ((enum op)pc->u) {
@@ -244,16 +263,7 @@ dispatch:
 	/* ---- control ---- */
 
 	OP(fuel) {
-		/* The fuel check: a straight-line block is paid for in full
-		 * before any of it runs. */
-		uint64_t cost = pc[1].s;
-		if (used + cost > s->fuel_limit) {
-			trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL;
-			goto suspend;
-		}
-		used += cost;
-		pc += 2;
-		NEXT();
+		ENTER_BLOCK();
 	}
 	OP(unreachable) {
 		trap = EP_TRAP_UNREACHABLE;
@@ -261,16 +271,40 @@ dispatch:
 	}
 	OP(jmp) {
 		pc += pc[1].i;
-		NEXT();
+		ENTER_BLOCK();
 	}
 	OP(br_if) {
 		pc += R(1).u32 ? pc[2].i : 3;
-		NEXT();
+		ENTER_BLOCK();
 	}
 	OP(br_unless) {
 		pc += R(1).u32 ? 3 : pc[2].i;
+		ENTER_BLOCK();
+	}
+	OP(br_unless_raw) {
+		pc += R(1).u32 ? 3 : pc[2].i;
 		NEXT();
 	}
+#define BR_CMP(name, T, field, op)                                            \
+	OP(name) {                                                            \
+		pc += (T)R(1).field op (T)R(2).field ? pc[3].i : 4;           \
+		ENTER_BLOCK();                                                \
+	}                                                                     \
+	OP(name##_i) {                                                        \
+		pc += (T)R(1).field op (T)pc[2].s ? pc[3].i : 4;              \
+		ENTER_BLOCK();                                                \
+	}
+	BR_CMP(br_eq, uint32_t, u32, ==)
+	BR_CMP(br_ne, uint32_t, u32, !=)
+	BR_CMP(br_lt_s, int32_t, i32, <)
+	BR_CMP(br_lt_u, uint32_t, u32, <)
+	BR_CMP(br_gt_s, int32_t, i32, >)
+	BR_CMP(br_gt_u, uint32_t, u32, >)
+	BR_CMP(br_le_s, int32_t, i32, <=)
+	BR_CMP(br_le_u, uint32_t, u32, <=)
+	BR_CMP(br_ge_s, int32_t, i32, >=)
+	BR_CMP(br_ge_u, uint32_t, u32, >=)
+#undef BR_CMP
 	OP(br_table) {
 		uint32_t i = R(1).u32, n = pc[2].s;
 		pc += pc[3 + (i < n ? i : n)].i;
@@ -771,6 +805,7 @@ dispatch:
 
 	BIN_I(i32_add_i, u32, u32, x + y)
 	BIN_I(i32_sub_i, u32, u32, x - y)
+	BIN_I(i32_mul_i, u32, u32, x * y)
 	BIN_I(i32_and_i, u32, u32, x & y)
 	BIN_I(i32_or_i, u32, u32, x | y)
 	BIN_I(i32_xor_i, u32, u32, x ^ y)

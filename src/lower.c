@@ -60,6 +60,8 @@ typedef struct lower {
 	uint32_t fuel_count;      /* instructions counted since it */
 	size_t last_dst;          /* cell of the last instruction's destination, or SIZE_MAX */
 	size_t last_const;        /* op cell of a const32 that can still be folded, or SIZE_MAX */
+	size_t last_op_pos;       /* op cell of the last instruction emitted */
+	enum op last_op;
 	bool nomem;
 } lower;
 
@@ -118,6 +120,8 @@ static size_t emit(lower *L, enum op op)
 	put(L, L->handlers ? (uintptr_t)L->handlers[op] : (uintptr_t)op);
 	L->last_dst = SIZE_MAX;
 	L->last_const = SIZE_MAX;
+	L->last_op_pos = at;
+	L->last_op = op;
 	return at;
 }
 
@@ -333,6 +337,84 @@ static void return_values(lower *L, uint32_t nresults)
 	emit(L, OP_ret);
 }
 
+/* ---- conditional jumps ---- */
+
+/* What a conditional jump tests: a plain value, or an i32 comparison whose
+ * result was only produced to be tested (then the comparison is fused into
+ * the jump and never stored). */
+typedef struct cond {
+	enum op cmp;              /* OP_COUNT: test value a itself */
+	uint32_t a, b;            /* b: slot, or immediate for the _i forms */
+} cond;
+
+static enum op compare_inverse(enum op op)
+{
+	static const struct { uint8_t op, inv; } pairs[] = {
+		{ OP_i32_eq, OP_i32_ne }, { OP_i32_lt_s, OP_i32_ge_s }, { OP_i32_lt_u, OP_i32_ge_u },
+		{ OP_i32_gt_s, OP_i32_le_s }, { OP_i32_gt_u, OP_i32_le_u },
+		{ OP_i32_eq_i, OP_i32_ne_i }, { OP_i32_lt_s_i, OP_i32_ge_s_i }, { OP_i32_lt_u_i, OP_i32_ge_u_i },
+		{ OP_i32_gt_s_i, OP_i32_le_s_i }, { OP_i32_gt_u_i, OP_i32_le_u_i },
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		if (pairs[i].op == op)
+			return (enum op)pairs[i].inv;
+		if (pairs[i].inv == op)
+			return (enum op)pairs[i].op;
+	}
+	return OP_COUNT;
+}
+
+static enum op compare_branch(enum op op)
+{
+	if (op >= OP_i32_eq && op <= OP_i32_ge_u)
+		return (enum op)(OP_br_eq + (op - OP_i32_eq));
+	if (op >= OP_i32_eq_i && op <= OP_i32_ge_u_i)
+		return (enum op)(OP_br_eq_i + (op - OP_i32_eq_i));
+	return OP_COUNT;
+}
+
+/* Takes the just-popped condition value; when the instruction right before
+ * computed it only for this test, removes that instruction. */
+static cond take_cond(lower *L, uint32_t value)
+{
+	cond c = { OP_COUNT, value, 0 };
+	size_t d = L->last_dst;
+	if (d == SIZE_MAX || d != L->last_op_pos + 1 || value != SLOT(L, L->h) || L->code[d].s != value)
+		return c;
+	enum op op = L->last_op;
+	if (op != OP_i32_eqz && compare_branch(op) == OP_COUNT)
+		return c;
+	c.cmp = op;
+	c.a = L->code[d + 1].s;
+	c.b = op == OP_i32_eqz ? 0 : L->code[d + 2].s;
+	L->ncells = L->last_op_pos;
+	L->last_dst = L->last_const = SIZE_MAX;
+	return c;
+}
+
+/* Emits a jump taken when c holds (when_true) or fails; returns its op cell
+ * and sets *rel to the cell of its distance. */
+static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
+{
+	enum op op = c.cmp;
+	size_t at;
+	if (op == OP_COUNT || op == OP_i32_eqz) {
+		if (op == OP_i32_eqz)
+			when_true = !when_true;
+		at = emit(L, when_true ? OP_br_if : OP_br_unless);
+		put(L, c.a);
+	} else {
+		if (!when_true)
+			op = compare_inverse(op);
+		at = emit(L, compare_branch(op));
+		put(L, c.a);
+		put(L, c.b);
+	}
+	*rel = L->ncells;
+	put_rel(L, 0);
+	return at;
+}
+
 static void block_type(lower *L, const insn *in, uint32_t *np, uint32_t *nr)
 {
 	if (in->bt_kind == BT_EMPTY) {
@@ -403,6 +485,7 @@ static enum op immediate_form(enum op op)
 	switch (op) {
 	case OP_i32_add: return OP_i32_add_i;
 	case OP_i32_sub: return OP_i32_sub_i;
+	case OP_i32_mul: return OP_i32_mul_i;
 	case OP_i32_and: return OP_i32_and_i;
 	case OP_i32_or: return OP_i32_or_i;
 	case OP_i32_xor: return OP_i32_xor_i;
@@ -548,12 +631,10 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		case 0x04: /* if */ {
 			uint32_t np, nr;
 			block_type(L, &in, &np, &nr);
-			uint32_t cond = pop(L);
+			cond cd = take_cond(L, pop(L));
 			materialize(L);
-			size_t bop = emit(L, OP_br_unless);
-			put(L, cond);
-			size_t rel = L->ncells;
-			put_rel(L, 0);
+			size_t rel;
+			size_t bop = emit_cond_jump(L, cd, false, &rel);
 			if (!push_ctl(L, K_IF, np, nr))
 				break;
 			L->ctls[L->nctls - 1].if_op = bop;
@@ -629,13 +710,12 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			ctl *t = &L->ctls[L->nctls - 1 - in.a];
 			uint32_t cond = pop(L);
 			if (!branch_needs_copy(L, t)) {
-				size_t bop = emit(L, OP_br_if);
-				put(L, cond);
-				size_t rel = L->ncells;
-				put_rel(L, 0);
+				size_t rel;
+				size_t bop = emit_cond_jump(L, take_cond(L, cond), true, &rel);
 				jump_to(L, t, bop, rel);
 			} else {
-				size_t bop = emit(L, OP_br_unless);
+				/* Falls through into the copies, not a block start. */
+				size_t bop = emit(L, OP_br_unless_raw);
 				put(L, cond);
 				size_t rel = L->ncells;
 				put_rel(L, 0);
