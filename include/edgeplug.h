@@ -152,6 +152,12 @@ void ep_store_free(ep_store *store);
 void ep_store_set_fuel(ep_store *store, uint64_t fuel);
 uint64_t ep_store_fuel_left(const ep_store *store);
 uint64_t ep_store_fuel_used(const ep_store *store);
+/* Adds to the fuel left (saturating; unlimited stays unlimited). */
+void ep_store_add_fuel(ep_store *store, uint64_t fuel);
+/* The deepest call nesting and the most linear memory (bytes, all memories
+ * of the store together) seen so far. */
+uint32_t ep_store_peak_call_depth(const ep_store *store);
+uint64_t ep_store_peak_memory(const ep_store *store);
 /* Safe to call from a signal handler or another thread: the running call
  * stops with EP_TRAP_INTERRUPT at its next block boundary. */
 void ep_store_interrupt(ep_store *store);

@@ -853,6 +853,8 @@ do_call:
 			goto trap;
 		}
 		frame *fr = &frames[depth++];
+		if (depth > s->peak_depth)
+			s->peak_depth = depth;
 		fr->ret_pc = pc;
 		fr->fp = fp;
 		fr->inst = inst;
@@ -949,6 +951,8 @@ ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
 	fr->inst = NULL;
 	fr->func = f;
 	s->depth = 1;
+	if (s->peak_depth == 0)
+		s->peak_depth = 1;
 	memset(s->stack + lw->nparams, 0, (size_t)lw->nlocals * sizeof(slot));
 	s->susp_pc = lw->code;
 	s->susp_fp = s->stack;

@@ -324,6 +324,22 @@ uint64_t ep_store_fuel_used(const ep_store *s)
 	return s->fuel_used;
 }
 
+void ep_store_add_fuel(ep_store *s, uint64_t fuel)
+{
+	uint64_t left = ep_store_fuel_left(s);
+	ep_store_set_fuel(s, fuel > UINT64_MAX - left ? UINT64_MAX : left + fuel);
+}
+
+uint32_t ep_store_peak_call_depth(const ep_store *s)
+{
+	return s->peak_depth;
+}
+
+uint64_t ep_store_peak_memory(const ep_store *s)
+{
+	return s->peak_memory_bytes;
+}
+
 /* Async-signal-safe: two stores to volatile fields, nothing else. */
 void ep_store_interrupt(ep_store *s)
 {
@@ -345,6 +361,14 @@ static uint32_t mem_cap(const ep_store *s, uint32_t max, bool has_max)
 	return m < s->limits.max_memory_pages ? m : s->limits.max_memory_pages;
 }
 
+/* Linear memory accounting for ep_store_peak_memory. */
+static void note_memory(ep_store *s, uint64_t added)
+{
+	s->memory_bytes += added;
+	if (s->memory_bytes > s->peak_memory_bytes)
+		s->peak_memory_bytes = s->memory_bytes;
+}
+
 int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta)
 {
 	uint32_t old = mem->pages;
@@ -360,6 +384,7 @@ int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta)
 	mem->data = p;
 	mem->pages = pages;
 	mem->size = (uint64_t)pages * EP_PAGE_SIZE;
+	note_memory(s, (uint64_t)delta * EP_PAGE_SIZE);
 	return (int32_t)old;
 }
 
@@ -430,6 +455,7 @@ ep_memory *ep_memory_new(ep_store *s, uint32_t min_pages, uint32_t max_pages,
 	}
 	n->mem.m.pages = min_pages;
 	n->mem.m.size = (uint64_t)min_pages * EP_PAGE_SIZE;
+	note_memory(s, n->mem.m.size);
 	n->mem.m.max_pages = cap;
 	n->mem.decl_max = has_max ? max_pages : 0;
 	n->mem.has_max = has_max != 0;
@@ -973,6 +999,7 @@ static ep_status build(ep_store *s, const ep_module *m, const ep_extern *imports
 		}
 		mo->m.pages = ml->min;
 		mo->m.size = (uint64_t)ml->min * EP_PAGE_SIZE;
+		note_memory(s, mo->m.size);
 		mo->m.max_pages = mem_cap(s, ml->max, ml->has_max);
 		mo->decl_max = ml->max;
 		mo->has_max = ml->has_max;

@@ -288,7 +288,9 @@ struct ep_store {
 	slot *stack;                 /* value stack: limits.max_stack_slots */
 	frame *frames;               /* call stack: limits.max_call_depth + 1 */
 	uint32_t depth;              /* frames in use */
-	uint32_t peak_depth;
+	uint32_t peak_depth;         /* deepest call nesting seen */
+	uint64_t memory_bytes;       /* linear memory the store holds now */
+	uint64_t peak_memory_bytes;  /* and at most */
 	/* Fuel: the loop counts used fuel up and compares with fuel_limit;
 	 * ep_store_interrupt zeroes fuel_limit, so the deadline costs nothing. */
 	volatile uint64_t fuel_limit;
