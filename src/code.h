@@ -127,7 +127,12 @@ struct lowered {
 	X(i32_add_i) X(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
 	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) \
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
-	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i)
+	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i) \
+	/* i64 with a sign-extended 32-bit immediate right operand: d a imm32 */ \
+	X(i64_add_i) X(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
+	X(i64_shl_i) X(i64_shr_s_i) X(i64_shr_u_i) \
+	X(i64_eq_i) X(i64_ne_i) X(i64_lt_s_i) X(i64_lt_u_i) X(i64_gt_s_i) X(i64_gt_u_i) \
+	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -59,7 +59,9 @@ typedef struct lower {
 	size_t fuel_op;           /* op cell of the current block's fuel op */
 	uint32_t fuel_count;      /* instructions counted since it */
 	size_t last_dst;          /* cell of the last instruction's destination, or SIZE_MAX */
-	size_t last_const;        /* op cell of a const32 that can still be folded, or SIZE_MAX */
+	size_t last_const;        /* op cell of a constant that can still be folded, or SIZE_MAX */
+	size_t last_const_end;    /* the cell after it */
+	int64_t last_const_val;   /* its value (i64 constants only when it fits 32 bits) */
 	size_t last_op_pos;       /* op cell of the last instruction emitted */
 	enum op last_op;
 	bool nomem;
@@ -479,41 +481,40 @@ static const uint8_t trunc_sat[8] = {
 	OP_i64_trunc_sat_f32_s, OP_i64_trunc_sat_f32_u, OP_i64_trunc_sat_f64_s, OP_i64_trunc_sat_f64_u,
 };
 
-/* The immediate form of an i32 binary op, or 0 when it has none. */
+/* The immediate form of a binary op, or OP_COUNT when it has none. */
 static enum op immediate_form(enum op op)
 {
-	switch (op) {
-	case OP_i32_add: return OP_i32_add_i;
-	case OP_i32_sub: return OP_i32_sub_i;
-	case OP_i32_mul: return OP_i32_mul_i;
-	case OP_i32_and: return OP_i32_and_i;
-	case OP_i32_or: return OP_i32_or_i;
-	case OP_i32_xor: return OP_i32_xor_i;
-	case OP_i32_shl: return OP_i32_shl_i;
-	case OP_i32_shr_s: return OP_i32_shr_s_i;
-	case OP_i32_shr_u: return OP_i32_shr_u_i;
-	case OP_i32_eq: return OP_i32_eq_i;
-	case OP_i32_ne: return OP_i32_ne_i;
-	case OP_i32_lt_s: return OP_i32_lt_s_i;
-	case OP_i32_lt_u: return OP_i32_lt_u_i;
-	case OP_i32_gt_s: return OP_i32_gt_s_i;
-	case OP_i32_gt_u: return OP_i32_gt_u_i;
-	case OP_i32_le_s: return OP_i32_le_s_i;
-	case OP_i32_le_u: return OP_i32_le_u_i;
-	case OP_i32_ge_s: return OP_i32_ge_s_i;
-	case OP_i32_ge_u: return OP_i32_ge_u_i;
-	default: return (enum op)0;
-	}
+	static const struct { uint8_t op, imm; } forms[] = {
+		{ OP_i32_add, OP_i32_add_i }, { OP_i32_sub, OP_i32_sub_i }, { OP_i32_mul, OP_i32_mul_i },
+		{ OP_i32_and, OP_i32_and_i }, { OP_i32_or, OP_i32_or_i }, { OP_i32_xor, OP_i32_xor_i },
+		{ OP_i32_shl, OP_i32_shl_i }, { OP_i32_shr_s, OP_i32_shr_s_i }, { OP_i32_shr_u, OP_i32_shr_u_i },
+		{ OP_i32_eq, OP_i32_eq_i }, { OP_i32_ne, OP_i32_ne_i }, { OP_i32_lt_s, OP_i32_lt_s_i },
+		{ OP_i32_lt_u, OP_i32_lt_u_i }, { OP_i32_gt_s, OP_i32_gt_s_i }, { OP_i32_gt_u, OP_i32_gt_u_i },
+		{ OP_i32_le_s, OP_i32_le_s_i }, { OP_i32_le_u, OP_i32_le_u_i }, { OP_i32_ge_s, OP_i32_ge_s_i },
+		{ OP_i32_ge_u, OP_i32_ge_u_i },
+		{ OP_i64_add, OP_i64_add_i }, { OP_i64_sub, OP_i64_sub_i }, { OP_i64_mul, OP_i64_mul_i },
+		{ OP_i64_and, OP_i64_and_i }, { OP_i64_or, OP_i64_or_i }, { OP_i64_xor, OP_i64_xor_i },
+		{ OP_i64_shl, OP_i64_shl_i }, { OP_i64_shr_s, OP_i64_shr_s_i }, { OP_i64_shr_u, OP_i64_shr_u_i },
+		{ OP_i64_eq, OP_i64_eq_i }, { OP_i64_ne, OP_i64_ne_i }, { OP_i64_lt_s, OP_i64_lt_s_i },
+		{ OP_i64_lt_u, OP_i64_lt_u_i }, { OP_i64_gt_s, OP_i64_gt_s_i }, { OP_i64_gt_u, OP_i64_gt_u_i },
+		{ OP_i64_le_s, OP_i64_le_s_i }, { OP_i64_le_u, OP_i64_le_u_i }, { OP_i64_ge_s, OP_i64_ge_s_i },
+		{ OP_i64_ge_u, OP_i64_ge_u_i },
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		if (forms[i].op == op)
+			return (enum op)forms[i].imm;
+	return OP_COUNT;
 }
 
 static void lower_binary(lower *L, enum op op)
 {
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;
-	if (imm_op && k != SIZE_MAX && k + 3 == L->ncells && L->src[L->h - 1] == SLOT(L, L->h - 1)
-	    && L->code[k + 1].s == SLOT(L, L->h - 1)) {
-		/* The right operand is the i32.const just emitted: fold it. */
-		uint32_t imm = L->code[k + 2].s;
+	if (imm_op != OP_COUNT && k != SIZE_MAX && L->last_const_end == L->ncells
+	    && L->src[L->h - 1] == SLOT(L, L->h - 1) && L->code[k + 1].s == SLOT(L, L->h - 1)) {
+		/* The right operand is the constant just emitted: fold it. i64
+		 * immediates are sign-extended from 32 bits at run time. */
+		uint32_t imm = (uint32_t)L->last_const_val;
 		L->ncells = k;
 		L->h--;
 		uint32_t a = pop(L);
@@ -887,6 +888,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			put_dst(L, push_result(L));
 			put(L, (uint32_t)in.imm);
 			L->last_const = k;
+			L->last_const_end = L->ncells;
+			L->last_const_val = (int64_t)(uint32_t)in.imm;
 			break;
 		}
 		case 0x43: /* f32.const */
@@ -895,11 +898,18 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			put(L, (uint32_t)in.imm);
 			break;
 		case 0x42: /* i64.const */
-		case 0x44: /* f64.const */
-			emit(L, OP_const64);
+		case 0x44: /* f64.const */ {
+			size_t k = emit(L, OP_const64);
 			put_dst(L, push_result(L));
 			put64(L, in.imm);
+			int64_t v = (int64_t)in.imm;
+			if (op == 0x42 && v >= INT32_MIN && v <= INT32_MAX) {
+				L->last_const = k;
+				L->last_const_end = L->ncells;
+				L->last_const_val = v;
+			}
 			break;
+		}
 		case 0xD0: /* ref.null */
 			emit(L, OP_ref_null);
 			put_dst(L, push_result(L));
