@@ -225,6 +225,7 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 	ep_trap trap = EP_TRAP_NONE;
 	ep_func *callee;
 	slot *nfp;
+	const cell *call_pc = NULL;   /* the call op being executed */
 
 #define LOAD_MEM()                                                            \
 	do {                                                                  \
@@ -325,12 +326,14 @@ dispatch:
 		NEXT();
 	}
 	OP(call) {
+		call_pc = pc;
 		callee = inst->funcs[pc[1].s];
 		nfp = fp + pc[2].s;
 		pc += 3;
 		goto do_call;
 	}
 	OP(call_indirect) {
+		call_pc = pc;
 		ep_table *t = inst->tables[pc[2].s];
 		uint32_t i = R(3).u32;
 		if (i >= t->size) {
@@ -868,9 +871,20 @@ do_call:
 		s->fuel_used = used;
 		s->depth = depth;
 		trap = call_host(s, inst, callee, nfp, err);
+		if (trap == EP_TRAP_INTERRUPT) {
+			/* The host gave up waiting (a deadline): resuming runs the
+			 * call op again; its block is already paid for. */
+			pc = call_pc;
+			goto suspend;
+		}
 		if (trap != EP_TRAP_NONE)
 			goto trap_reported;
 		LOAD_MEM();
+		if (s->interrupted) {
+			/* Interrupted while the host ran: stop right after it. */
+			trap = EP_TRAP_INTERRUPT;
+			goto suspend;
+		}
 		NEXT();
 	}
 	{
@@ -935,7 +949,9 @@ trap_reported:
 	return EP_ERR_TRAP;
 suspend:
 	/* Out of fuel or interrupted at a block boundary: nothing of the block
-	 * has run, so resuming re-executes its fuel op. */
+	 * has run, so resuming re-executes its fuel check. The exception is an
+	 * interrupt around a host call, which suspends mid-block at a call
+	 * op or just after one; resuming there charges nothing again. */
 	s->fuel_used = used;
 	s->depth = depth;
 	s->suspended = true;
