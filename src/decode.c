@@ -95,8 +95,19 @@ static ep_status read_leb(rd *r, unsigned bits, bool is_signed, uint64_t *out)
 	return EP_OK;
 }
 
-static ep_status read_u32(rd *r, uint32_t *out)
+/* Most LEBs in code are one byte: that case never enters read_leb. */
+#if defined(__GNUC__)
+#define FAST_PATH static inline __attribute__((always_inline))
+#else
+#define FAST_PATH static inline
+#endif
+
+FAST_PATH ep_status read_u32(rd *r, uint32_t *out)
 {
+	if (r->pos < r->end && r->b[r->pos] < 0x80) {
+		*out = r->b[r->pos++];
+		return EP_OK;
+	}
 	uint64_t v;
 	ep_status st = read_leb(r, 32, false, &v);
 	*out = (uint32_t)v;
@@ -282,13 +293,18 @@ static ep_status decode_fc(rd *r, insn *in)
 	}
 }
 
-ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
-                      uint32_t funcidx, ep_error *err)
+ep_status insn_decode_full(const ep_module *m, size_t *pos, size_t end, insn *in,
+                           uint32_t funcidx, ep_error *err)
 {
 	rd r = { m->bytes, m->len, *pos, end <= m->len ? end : m->len, funcidx, err };
 	if (r.pos > r.end)
 		r.pos = r.end;
-	memset(in, 0, sizeof *in);
+	/* Field by field: this runs three times per instruction at load. */
+	in->a = in->b = in->count = 0;
+	in->imm = 0;
+	in->targets_off = 0;
+	in->bt_kind = BT_EMPTY;
+	in->bt = 0;
 	in->off = r.pos;
 	uint8_t op;
 	TRY(read_u8(&r, &op));
@@ -333,6 +349,13 @@ ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
 		TRY(read_zero_byte(&r));
 		break;
 	case 0x41: {
+		if (r.pos < r.end && r.b[r.pos] < 0x80) {
+			/* One byte: the value is its low 7 bits, sign-extended. */
+			uint8_t byte = r.b[r.pos++];
+			int32_t v = byte & 0x40 ? (int32_t)byte - 128 : (int32_t)byte;
+			in->imm = (uint32_t)v;
+			break;
+		}
 		uint64_t v;
 		TRY(read_leb(&r, 32, true, &v));
 		in->imm = (uint32_t)v;

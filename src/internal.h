@@ -206,8 +206,34 @@ enum { BT_EMPTY = 0, BT_VAL = 1, BT_TYPE = 2 };
 
 /* Decodes the instruction at *pos (< end) in m->bytes and advances *pos.
  * Returns EP_OK or EP_ERR_MALFORMED (with err filled). */
-ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
-                      uint32_t funcidx, ep_error *err);
+ep_status insn_decode_full(const ep_module *m, size_t *pos, size_t end, insn *in,
+                           uint32_t funcidx, ep_error *err);
+
+/* The same, with the bulk of real code (numeric ops, and index ops with a
+ * one-byte index) decoded inline: every body is read three times at load. */
+static inline ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
+                                    uint32_t funcidx, ep_error *err)
+{
+	size_t p = *pos;
+	if (end <= m->len && p + 1 < end) {
+		uint8_t op = m->bytes[p], next = m->bytes[p + 1];
+		bool numeric = op >= 0x45 && op <= 0xc4;
+		bool indexed = (op >= 0x20 && op <= 0x24) || op == 0x0c || op == 0x0d || op == 0x10;
+		if (numeric || (indexed && next < 0x80)) {
+			in->op = op;
+			in->off = p;
+			in->a = numeric ? 0 : next;
+			in->b = in->count = 0;
+			in->imm = 0;
+			in->targets_off = 0;
+			in->bt_kind = 0;
+			in->bt = 0;
+			*pos = p + (numeric ? 1 : 2);
+			return EP_OK;
+		}
+	}
+	return insn_decode_full(m, pos, end, in, funcidx, err);
+}
 /* Reads the next br_table target at *pos (already checked by insn_decode). */
 uint32_t insn_br_table_target(const ep_module *m, size_t *pos);
 

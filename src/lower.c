@@ -93,7 +93,11 @@ static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 
 /* ---- emitting ---- */
 
-static void put(lower *L, uintptr_t v)
+/* Called for every cell: keep it inline even at -Os. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void put(lower *L, uintptr_t v)
 {
 	if (L->ncells == L->capcells) {
 		size_t n = L->capcells ? L->capcells * 2 : 64;
@@ -146,7 +150,10 @@ static void put_dst(lower *L, uint32_t slot)
 
 /* ---- the compile-time operand stack ---- */
 
-static void push_slot(lower *L, uint32_t slot)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void push_slot(lower *L, uint32_t slot)
 {
 	if (!grow(L, (void **)&L->src, &L->capsrc, L->h + 1, sizeof *L->src))
 		return;
@@ -481,29 +488,29 @@ static const uint8_t trunc_sat[8] = {
 	OP_i64_trunc_sat_f32_s, OP_i64_trunc_sat_f32_u, OP_i64_trunc_sat_f64_s, OP_i64_trunc_sat_f64_u,
 };
 
-/* The immediate form of a binary op, or OP_COUNT when it has none. */
+/* The immediate form of each binary op that has one (0: none; no binary op
+ * is op 0). A table, since every binary op of every body asks. */
+_Static_assert(OP_COUNT <= 256, "op numbers are kept in bytes");
+
+static const uint8_t imm_form[OP_COUNT] = {
+	[OP_i32_add] = OP_i32_add_i, [OP_i32_sub] = OP_i32_sub_i, [OP_i32_mul] = OP_i32_mul_i,
+	[OP_i32_and] = OP_i32_and_i, [OP_i32_or] = OP_i32_or_i, [OP_i32_xor] = OP_i32_xor_i,
+	[OP_i32_shl] = OP_i32_shl_i, [OP_i32_shr_s] = OP_i32_shr_s_i, [OP_i32_shr_u] = OP_i32_shr_u_i,
+	[OP_i32_eq] = OP_i32_eq_i, [OP_i32_ne] = OP_i32_ne_i, [OP_i32_lt_s] = OP_i32_lt_s_i,
+	[OP_i32_lt_u] = OP_i32_lt_u_i, [OP_i32_gt_s] = OP_i32_gt_s_i, [OP_i32_gt_u] = OP_i32_gt_u_i,
+	[OP_i32_le_s] = OP_i32_le_s_i, [OP_i32_le_u] = OP_i32_le_u_i, [OP_i32_ge_s] = OP_i32_ge_s_i,
+	[OP_i32_ge_u] = OP_i32_ge_u_i, [OP_i64_add] = OP_i64_add_i, [OP_i64_sub] = OP_i64_sub_i,
+	[OP_i64_mul] = OP_i64_mul_i, [OP_i64_and] = OP_i64_and_i, [OP_i64_or] = OP_i64_or_i,
+	[OP_i64_xor] = OP_i64_xor_i, [OP_i64_shl] = OP_i64_shl_i, [OP_i64_shr_s] = OP_i64_shr_s_i,
+	[OP_i64_shr_u] = OP_i64_shr_u_i, [OP_i64_eq] = OP_i64_eq_i, [OP_i64_ne] = OP_i64_ne_i,
+	[OP_i64_lt_s] = OP_i64_lt_s_i, [OP_i64_lt_u] = OP_i64_lt_u_i, [OP_i64_gt_s] = OP_i64_gt_s_i,
+	[OP_i64_gt_u] = OP_i64_gt_u_i, [OP_i64_le_s] = OP_i64_le_s_i, [OP_i64_le_u] = OP_i64_le_u_i,
+	[OP_i64_ge_s] = OP_i64_ge_s_i, [OP_i64_ge_u] = OP_i64_ge_u_i,
+};
+
 static enum op immediate_form(enum op op)
 {
-	static const struct { uint8_t op, imm; } forms[] = {
-		{ OP_i32_add, OP_i32_add_i }, { OP_i32_sub, OP_i32_sub_i }, { OP_i32_mul, OP_i32_mul_i },
-		{ OP_i32_and, OP_i32_and_i }, { OP_i32_or, OP_i32_or_i }, { OP_i32_xor, OP_i32_xor_i },
-		{ OP_i32_shl, OP_i32_shl_i }, { OP_i32_shr_s, OP_i32_shr_s_i }, { OP_i32_shr_u, OP_i32_shr_u_i },
-		{ OP_i32_eq, OP_i32_eq_i }, { OP_i32_ne, OP_i32_ne_i }, { OP_i32_lt_s, OP_i32_lt_s_i },
-		{ OP_i32_lt_u, OP_i32_lt_u_i }, { OP_i32_gt_s, OP_i32_gt_s_i }, { OP_i32_gt_u, OP_i32_gt_u_i },
-		{ OP_i32_le_s, OP_i32_le_s_i }, { OP_i32_le_u, OP_i32_le_u_i }, { OP_i32_ge_s, OP_i32_ge_s_i },
-		{ OP_i32_ge_u, OP_i32_ge_u_i },
-		{ OP_i64_add, OP_i64_add_i }, { OP_i64_sub, OP_i64_sub_i }, { OP_i64_mul, OP_i64_mul_i },
-		{ OP_i64_and, OP_i64_and_i }, { OP_i64_or, OP_i64_or_i }, { OP_i64_xor, OP_i64_xor_i },
-		{ OP_i64_shl, OP_i64_shl_i }, { OP_i64_shr_s, OP_i64_shr_s_i }, { OP_i64_shr_u, OP_i64_shr_u_i },
-		{ OP_i64_eq, OP_i64_eq_i }, { OP_i64_ne, OP_i64_ne_i }, { OP_i64_lt_s, OP_i64_lt_s_i },
-		{ OP_i64_lt_u, OP_i64_lt_u_i }, { OP_i64_gt_s, OP_i64_gt_s_i }, { OP_i64_gt_u, OP_i64_gt_u_i },
-		{ OP_i64_le_s, OP_i64_le_s_i }, { OP_i64_le_u, OP_i64_le_u_i }, { OP_i64_ge_s, OP_i64_ge_s_i },
-		{ OP_i64_ge_u, OP_i64_ge_u_i },
-	};
-	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-		if (forms[i].op == op)
-			return (enum op)forms[i].imm;
-	return OP_COUNT;
+	return imm_form[op] ? (enum op)imm_form[op] : OP_COUNT;
 }
 
 static void lower_binary(lower *L, enum op op)
