@@ -19,7 +19,7 @@
 #define NEXT() goto dispatch
 #else
 #define OP(name) op_##name:
-#define NEXT() goto *pc->op
+#define NEXT() goto *EP_HANDLER_OF(pc->s, handler_base)
 #endif
 
 /* Operand access: operand k of the current instruction as a slot. */
@@ -206,6 +206,7 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 		*handlers_out = handlers;
 		return EP_OK;
 	}
+	const void *const handler_base = handlers[0];
 #else
 	if (handlers_out) {
 		*handlers_out = NULL;
@@ -256,7 +257,7 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 
 #if EP_SWITCH_DISPATCH
 dispatch:
-	switch ((enum op)pc->u) {
+	switch ((enum op)pc->s) {
 #else
 	NEXT();
 #endif

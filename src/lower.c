@@ -97,7 +97,7 @@ static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline void put(lower *L, uintptr_t v)
+static inline void put(lower *L, uint32_t v)
 {
 	if (L->ncells == L->capcells) {
 		size_t n = L->capcells ? L->capcells * 2 : 64;
@@ -110,20 +110,18 @@ static inline void put(lower *L, uintptr_t v)
 		L->code = q;
 		L->capcells = n;
 	}
-	L->code[L->ncells++].u = v;
+	L->code[L->ncells++].s = v;
 }
 
 static void put_rel(lower *L, int32_t v)
 {
-	put(L, 0);
-	if (!L->nomem)
-		L->code[L->ncells - 1].i = v;
+	put(L, (uint32_t)v);
 }
 
 static size_t emit(lower *L, enum op op)
 {
 	size_t at = L->ncells;
-	put(L, L->handlers ? (uintptr_t)L->handlers[op] : (uintptr_t)op);
+	put(L, L->handlers ? EP_HANDLER_CELL(L->handlers[op], L->handlers[0]) : (uint32_t)op);
 	L->last_dst = SIZE_MAX;
 	L->last_const = SIZE_MAX;
 	L->last_op_pos = at;
