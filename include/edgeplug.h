@@ -120,6 +120,11 @@ size_t ep_engine_bytes(const ep_engine *engine);
 size_t ep_engine_peak_bytes(const ep_engine *engine);
 /* Cap on total bytes the engine may hold; 0 means no cap. */
 void ep_engine_set_byte_limit(ep_engine *engine, size_t limit);
+/* Memory for companions of the engine (the WASI layer), counted and capped
+ * like the engine's own: the ep_alloc_fn contract (nsize 0 frees and returns
+ * NULL; osize is the size ptr was allocated with, 0 for NULL). Returns NULL
+ * when the allocator or the byte limit refuses. */
+void *ep_engine_realloc(ep_engine *engine, void *ptr, size_t osize, size_t nsize);
 
 /* Modules: decode, validate and lower. The bytes are copied. */
 ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,

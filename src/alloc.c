@@ -43,6 +43,11 @@ size_t ep_engine_bytes(const ep_engine *e) { return e->bytes; }
 size_t ep_engine_peak_bytes(const ep_engine *e) { return e->peak; }
 void ep_engine_set_byte_limit(ep_engine *e, size_t limit) { e->limit = limit; }
 
+void *ep_engine_realloc(ep_engine *e, void *p, size_t osize, size_t nsize)
+{
+	return ep_realloc(e, p, osize, nsize);
+}
+
 void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
 {
 	if (newn == 0) {

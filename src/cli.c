@@ -1,8 +1,10 @@
 /*
- * cli.c - the edgeplug command: validate a module, or run one exported
- * function with arguments from the command line and print its results.
- * Owns argument parsing, value text in both directions and the exit codes;
- * uses only the public API (include/edgeplug.h), never the engine's insides.
+ * cli.c - the edgeplug command: validate a module, run a WASI command
+ * once, or run one exported function with arguments from the command line
+ * and print its results. Owns argument parsing, the capabilities a one-shot
+ * run grants, value text in both directions and the exit codes; uses only
+ * the public API (include/edgeplug.h, include/edgeplug_wasi.h), never the
+ * engine's insides.
  *
  * Exit codes follow sysexits(3) where one fits, plus 134 for a trap (the
  * code a shell shows for SIGABRT, which is what a trap is to a native
@@ -12,6 +14,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "edgeplug.h"
+#include "edgeplug_wasi.h"
 
 enum {
 	RC_OK = 0,
@@ -32,14 +37,22 @@ enum {
 	RC_TRAP = 134         /* the start function or the call trapped */
 };
 
+/* What a one-shot `run` grants besides --dir and --env: the process's own
+ * stdio, the clocks and random numbers (docs/cli.md). */
+#define RUN_CAPS (EP_WASI_STDIO | EP_WASI_CLOCKS | EP_WASI_RANDOM)
+
 /* Input files are read whole (the engine copies them again), so the cap
  * bounds peak memory at about twice this. 256 MiB is far beyond any module
  * a Pi Zero can run and still below what a 32-bit size_t can address. */
 #define MAX_FILE_BYTES ((size_t)256 << 20)
 
+#define USAGE_RUN_LINES \
+	"       edgeplug run [OPTION...] FILE.wasm [ARG...]\n" \
+	"       edgeplug run --invoke NAME [OPTION...] FILE.wasm [ARG...]\n"
+
 #define USAGE_LINES \
 	"usage: edgeplug validate FILE.wasm\n" \
-	"       edgeplug run --invoke NAME FILE.wasm [ARG...]\n" \
+	USAGE_RUN_LINES \
 	"       edgeplug help [COMMAND]\n" \
 	"       edgeplug --version\n"
 
@@ -52,7 +65,8 @@ static const char help_text[] =
 	"\n"
 	"commands:\n"
 	"  validate   decode and validate a module; silent when it is fine\n"
-	"  run        call an exported function and print its results\n"
+	"  run        run a WASI program, or call an exported function and print\n"
+	"             its results\n"
 	"  help       this text, or the details of one command\n"
 	"\n"
 	"'edgeplug help run' lists the argument syntax and the exit codes.\n";
@@ -75,42 +89,74 @@ static const char help_validate[] =
 	"  66   FILE.wasm cannot be read (missing, unreadable, larger than 256 MiB)\n"
 	"  70   out of memory or an engine limit\n";
 
-static const char usage_run[] = "usage: edgeplug run --invoke NAME FILE.wasm [ARG...]\n";
+static const char usage_run[] =
+	"usage: edgeplug run [OPTION...] FILE.wasm [ARG...]\n"
+	"       edgeplug run --invoke NAME [OPTION...] FILE.wasm [ARG...]\n";
 
 static const char help_run[] =
-	"usage: edgeplug run --invoke NAME FILE.wasm [ARG...]\n"
+	"usage: edgeplug run [OPTION...] FILE.wasm [ARG...]\n"
+	"       edgeplug run --invoke NAME [OPTION...] FILE.wasm [ARG...]\n"
 	"\n"
-	"Loads FILE.wasm, instantiates it in a fresh store (running its start\n"
-	"function, if any) and calls its exported function NAME with the ARGs,\n"
-	"read by the function's parameter types:\n"
+	"Without --invoke, runs FILE.wasm once as a WASI command (a program built\n"
+	"for wasm32-wasi): calls its _start with the ARGs as argv[1...] (argv[0] is\n"
+	"the file's base name) and exits with the program's exit status.\n"
+	"\n"
+	"With --invoke, instantiates FILE.wasm (running its start function and,\n"
+	"for a WASI reactor, _initialize) and calls its exported function NAME\n"
+	"with the ARGs, read by the function's parameter types:\n"
 	"  i32, i64            decimal or 0x hex, optionally signed; the signed and\n"
 	"                      the unsigned range both work (-1 = 4294967295 as i32)\n"
 	"  f32, f64            decimal or hex float (0x1.8p3), inf, -inf, nan,\n"
 	"                      nan:0xPAYLOAD (a NaN with that significand)\n"
 	"  funcref, externref  null\n"
-	"Options end at FILE.wasm, so ARGs may start with '-'.\n"
-	"\n"
 	"Each result goes to stdout on its own line as TYPE:VALUE, e.g. i32:-1,\n"
 	"i64:42, f64:0.1, f32:nan:0x200000, funcref:null. Integers print signed;\n"
 	"floats print with the fewest digits that read back to the same bits.\n"
-	"A trap prints 'edgeplug: trap: REASON' on stderr.\n"
 	"\n"
-	"Modules that import anything cannot run yet: WASI is still to come.\n"
+	"Options come before FILE.wasm ('--' ends them early); everything after\n"
+	"FILE.wasm belongs to the plugin, even if it starts with '-'.\n"
+	"  --invoke NAME          call NAME instead of running _start\n"
+	"  --dir HOST[::GUEST]    let the plugin use the directory HOST under the\n"
+	"                         name GUEST (default: HOST as written); may repeat\n"
+	"  --dir-ro HOST[::GUEST] the same, read-only\n"
+	"  --env NAME=VALUE       set an environment variable; may repeat\n"
+	"  --env NAME             pass on the host's NAME, if it is set\n"
+	"\n"
+	"Deny by default: the plugin sees no file, directory or environment\n"
+	"variable that these options do not grant, and paths cannot leave a\n"
+	"granted directory. It does get the process's stdin, stdout and stderr,\n"
+	"the clocks and random numbers. Imports from wasi_snapshot_preview1 are\n"
+	"provided in both modes; any other import is refused.\n"
+	"\n"
+	"A trap prints 'edgeplug: trap: REASON in function N (NAME)' on stderr;\n"
+	"NAME comes from the module's name section when it has one.\n"
 	"\n"
 	"exit status:\n"
-	"  0    the call returned\n"
-	"  64   usage error, no exported function NAME, wrong number of ARGs or\n"
-	"       an ARG that does not parse\n"
+	"  N    the program's exit code (proc_exit), or 0 when _start returns;\n"
+	"       codes outside 0-255 become 255\n"
+	"  0    --invoke: the call returned\n"
+	"  64   usage error, a bad option value, no exported function NAME (or\n"
+	"       _start), wrong number of ARGs or an ARG that does not parse\n"
 	"  65   the module is malformed or invalid\n"
 	"  66   FILE.wasm cannot be read (missing, unreadable, larger than 256 MiB)\n"
+	"       or a --dir directory cannot be opened\n"
 	"  69   the module imports something edgeplug does not provide\n"
 	"  70   out of memory, an engine limit, or stdout could not be written\n"
 	"  134  the start function or the call trapped\n";
 
-static int usage_error(const char *usage, const char *fmt, const char *what)
+static int usage_error(const char *usage, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static int usage_error(const char *usage, const char *fmt, ...)
 {
+	va_list ap;
 	fputs("edgeplug: ", stderr);
-	fprintf(stderr, fmt, what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	fputs(usage, stderr);
 	return RC_USAGE;
@@ -210,6 +256,105 @@ static const char *msg_or(const ep_error *err, const char *fallback)
 	return err->msg[0] ? err->msg : fallback;
 }
 
+static int report(const char *path, ep_status st, const ep_error *err);
+
+/* ---- function names, for traps ---- */
+
+/* The function names of the module's "name" section (subsection 1), copied
+ * out of the file before it is freed so a trap can name its function. The
+ * engine skips custom sections, so this reads them on its own, tolerantly:
+ * anything that does not parse just means no names. */
+typedef struct names {
+	uint8_t *map;   /* the subsection's payload: count, then (index, name) */
+	size_t len;
+} names;
+
+static int read_leb(const uint8_t *b, size_t n, size_t *pos, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (*pos >= n)
+			return 0;
+		uint8_t c = b[(*pos)++];
+		v |= (uint32_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void names_extract(const uint8_t *b, size_t n, names *out)
+{
+	size_t pos = 8;
+	out->map = NULL;
+	out->len = 0;
+	while (pos < n) {
+		uint8_t id = b[pos++];
+		uint32_t size, nl, ssize;
+		if (!read_leb(b, n, &pos, &size) || size > n - pos)
+			return;
+		size_t end = pos + size, p = pos;
+		if (id == 0 && read_leb(b, end, &p, &nl) && nl == 4 && end - p >= 4 &&
+		    memcmp(b + p, "name", 4) == 0) {
+			for (p += 4; p < end; p += ssize) {
+				uint8_t sid = b[p++];
+				if (!read_leb(b, end, &p, &ssize) || ssize > end - p)
+					return;
+				if (sid == 1) {
+					out->map = malloc(ssize ? ssize : 1);
+					if (out->map) {
+						memcpy(out->map, b + p, ssize);
+						out->len = ssize;
+					}
+					return;
+				}
+			}
+		}
+		pos = end;
+	}
+}
+
+static int names_find(const names *nm, uint32_t func, const char **s, size_t *len)
+{
+	size_t p = 0;
+	uint32_t count, idx, nl;
+	if (!nm || !nm->map || !read_leb(nm->map, nm->len, &p, &count))
+		return 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (!read_leb(nm->map, nm->len, &p, &idx) || !read_leb(nm->map, nm->len, &p, &nl) ||
+		    nl > nm->len - p)
+			return 0;
+		if (idx == func) {
+			*s = (const char *)nm->map + p;
+			*len = nl;
+			return 1;
+		}
+		p += nl;
+	}
+	return 0;
+}
+
+/* report, plus the function's name for a trap in a function (nm may be
+ * NULL: no names). */
+static int report_named(const char *path, ep_status st, const ep_error *err, const names *nm)
+{
+	if (st == EP_ERR_TRAP) {
+		const char *s;
+		size_t len;
+		fprintf(stderr, "edgeplug: trap: %s", msg_or(err, ep_trap_name(err->trap)));
+		if (err->func != UINT32_MAX && names_find(nm, err->func, &s, &len)) {
+			fputs(" (", stderr);
+			put_name(stderr, s, len);
+			fputc(')', stderr);
+		}
+		fputc('\n', stderr);
+		return RC_TRAP;
+	}
+	return report(path, st, err);
+}
+
 /* Reports a failed load, instantiation or call; returns the exit code. */
 static int report(const char *path, ep_status st, const ep_error *err)
 {
@@ -243,8 +388,8 @@ static int report(const char *path, ep_status st, const ep_error *err)
 }
 
 /* Reads and loads path. The file buffer is freed before returning, so only
- * the engine's copy stays. */
-static int load(ep_engine *engine, const char *path, ep_module **out)
+ * the engine's copy stays (and, when nm is given, the function names). */
+static int load(ep_engine *engine, const char *path, ep_module **out, names *nm)
 {
 	uint8_t *bytes;
 	size_t len;
@@ -255,6 +400,8 @@ static int load(ep_engine *engine, const char *path, ep_module **out)
 	memset(&err, 0, sizeof err);
 	err.offset = SIZE_MAX;
 	ep_status st = ep_module_load(engine, bytes, len, out, &err);
+	if (st == EP_OK && nm)
+		names_extract(bytes, len, nm);
 	free(bytes);
 	if (st != EP_OK) {
 		*out = NULL;
@@ -574,7 +721,7 @@ static int cmd_validate(int argc, char **argv)
 	if (!engine)
 		return RC_SOFTWARE;
 	ep_module *m = NULL;
-	int rc = load(engine, path, &m);
+	int rc = load(engine, path, &m, NULL);
 	ep_module_free(m);
 	ep_engine_free(engine);
 	return rc;
@@ -597,33 +744,36 @@ static int module_exports_func(const ep_module *m, const char *name)
 	return 0;
 }
 
-/* Instantiates m and calls name with the text args; prints the results. */
-static int invoke(ep_engine *engine, const ep_module *m, const char *path,
-                  const char *name, int nargs, char **args)
+/* The process exit status for a WASI exit code: 0-255 as they are; what a
+ * shell could not tell apart from a small code (256 looks like 0) is 255. */
+static int exit_status(int code)
+{
+	return code >= 0 && code <= 255 ? code : 255;
+}
+
+/* A failed instantiation or call; proc_exit is the program ending, not a
+ * failure, and gives its own status. */
+static int run_failed(const char *path, ep_status st, const ep_error *err, const names *nm)
+{
+	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_EXIT)
+		return exit_status(err->exit_code);
+	return report_named(path, st, err, nm);
+}
+
+/* Calls the instance's exported function name with the text args and prints
+ * the results. */
+static int invoke(ep_store *store, ep_instance *inst, const char *path, const char *name,
+                  int nargs, char **args, const names *nm)
 {
 	int rc;
 	ep_error err;
 	memset(&err, 0, sizeof err);
 	err.offset = SIZE_MAX;
-	ep_limits limits;
-	memset(&limits, 0, sizeof limits);
 	ep_value *vals = NULL;
-	ep_store *store = ep_store_new(engine, &limits);
-	if (!store) {
-		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
-		return RC_SOFTWARE;
-	}
-	ep_instance *inst;
-	ep_status st = ep_instantiate(store, m, NULL, 0, &inst, &err);
-	if (st != EP_OK) {
-		rc = report(path, st, &err);
-		goto out;
-	}
 	ep_extern ext;
 	if (!ep_instance_export(inst, name, strlen(name), &ext) || ext.kind != EP_EXTERN_FUNC) {
 		fprintf(stderr, "edgeplug: %s: no exported function %s\n", path, name);
-		rc = RC_USAGE;
-		goto out;
+		return RC_USAGE;
 	}
 	ep_functype ft;
 	ep_func_type(ext.of.func, &ft);
@@ -633,16 +783,14 @@ static int invoke(ep_engine *engine, const ep_module *m, const char *path,
 		for (uint32_t i = 0; i < ft.nparams; i++)
 			fprintf(stderr, "%s%s", i ? " " : "", type_name(ft.params[i]));
 		fprintf(stderr, "), got %d\n", nargs);
-		rc = RC_USAGE;
-		goto out;
+		return RC_USAGE;
 	}
 	/* One array for both: params first, then results. */
 	size_t nvals = (size_t)ft.nparams + ft.nresults;
 	vals = calloc(nvals ? nvals : 1, sizeof *vals);
 	if (!vals) {
 		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
-		rc = RC_SOFTWARE;
-		goto out;
+		return RC_SOFTWARE;
 	}
 	for (uint32_t i = 0; i < ft.nparams; i++) {
 		if (!parse_value(args[i], ft.params[i], &vals[i])) {
@@ -653,9 +801,9 @@ static int invoke(ep_engine *engine, const ep_module *m, const char *path,
 		}
 	}
 	ep_value *results = vals + ft.nparams;
-	st = ep_call(store, ext.of.func, vals, ft.nparams, results, ft.nresults, &err);
+	ep_status st = ep_call(store, ext.of.func, vals, ft.nparams, results, ft.nresults, &err);
 	if (st != EP_OK) {
-		rc = report(path, st, &err);
+		rc = run_failed(path, st, &err, nm);
 		goto out;
 	}
 	for (uint32_t i = 0; i < ft.nresults; i++)
@@ -663,14 +811,226 @@ static int invoke(ep_engine *engine, const ep_module *m, const char *path,
 	rc = RC_OK;
 out:
 	free(vals);
+	return rc;
+}
+
+/* Matches argv[*i] as OPT VALUE or OPT=VALUE: 1 with *val set, 0 when it
+ * is another option, -1 when the value is missing. */
+static int opt_value(const char *opt, int argc, char **argv, int *i, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(opt);
+	if (strncmp(a, opt, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 == argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+/* HOST[::GUEST]: the host part's length and the guest name (HOST as
+ * written when there is no "::"). */
+static size_t split_dir(const char *spec, const char **guest)
+{
+	const char *sep = strstr(spec, "::");
+	*guest = sep ? sep + 2 : spec;
+	return sep ? (size_t)(sep - spec) : strlen(spec);
+}
+
+/* The grants of a one-shot run. */
+typedef struct grants {
+	const char **dir;        /* HOST[::GUEST] as given */
+	unsigned char *ro;       /* --dir-ro */
+	const char **env;        /* NAME=VALUE or NAME */
+	int ndirs, nenvs;
+} grants;
+
+/* Builds the WASI context: base name and plugin args, the environment and
+ * the directories. Prints the message and returns the exit code on
+ * failure. */
+static int make_wasi(ep_engine *engine, const grants *g, const char *path, int nargs,
+                     char **args, ep_wasi **out)
+{
+	ep_error err;
+	memset(&err, 0, sizeof err);
+	int rc = RC_OK;
+	const char **argv = NULL;
+	char *tmp = NULL;
+	ep_wasi *w = ep_wasi_new(engine, RUN_CAPS);
+	if (!w)
+		goto nomem;
+	/* A switch for testing the fallback path resolution everywhere. */
+	const char *res = getenv("EDGEPLUG_WASI_RESOLVE");
+	if (res && strcmp(res, "walk") == 0)
+		ep_wasi_set_resolve(w, EP_WASI_RESOLVE_WALK);
+
+	argv = malloc(((size_t)nargs + 1) * sizeof *argv);
+	if (!argv)
+		goto nomem;
+	const char *base = strrchr(path, '/');
+	argv[0] = base ? base + 1 : path;
+	for (int i = 0; i < nargs; i++)
+		argv[i + 1] = args[i];
+	if (ep_wasi_set_args(w, (size_t)nargs + 1, argv, &err) != EP_OK)
+		goto fail;
+
+	for (int i = 0; i < g->nenvs; i++) {
+		const char *eq = strchr(g->env[i], '=');
+		const char *value = eq ? eq + 1 : getenv(g->env[i]);
+		if (!value)
+			continue;   /* --env NAME of an unset variable: nothing to pass on */
+		free(tmp);
+		tmp = eq ? strndup(g->env[i], (size_t)(eq - g->env[i])) : strdup(g->env[i]);
+		if (!tmp)
+			goto nomem;
+		if (ep_wasi_set_env(w, tmp, value, &err) != EP_OK)
+			goto fail;
+	}
+	for (int i = 0; i < g->ndirs; i++) {
+		const char *guest;
+		size_t hl = split_dir(g->dir[i], &guest);
+		free(tmp);
+		tmp = strndup(g->dir[i], hl);
+		if (!tmp)
+			goto nomem;
+		ep_status st = ep_wasi_preopen(w, tmp, guest, g->ro[i] ? EP_WASI_READONLY : 0, &err);
+		if (st != EP_OK) {
+			fprintf(stderr, "edgeplug: %s\n", msg_or(&err, "cannot open directory"));
+			rc = st == EP_ERR_ARG ? RC_NOINPUT : RC_SOFTWARE;
+			goto out;
+		}
+	}
+	goto out;
+nomem:
+	fputs("edgeplug: out of memory\n", stderr);
+	rc = RC_SOFTWARE;
+	goto out;
+fail:
+	fprintf(stderr, "edgeplug: %s\n", msg_or(&err, "out of memory"));
+	rc = err.status == EP_ERR_ARG ? RC_USAGE : RC_SOFTWARE;
+out:
+	free(tmp);
+	free(argv);
+	if (rc != RC_OK) {
+		ep_wasi_free(w);
+		w = NULL;
+	}
+	*out = w;
+	return rc;
+}
+
+/* Instantiates m with WASI and runs it: _start, or (with name) the
+ * exported function name. */
+static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, const char *name,
+                    const grants *g, int nargs, char **args, const names *nm)
+{
+	int rc;
+	ep_error err;
+	memset(&err, 0, sizeof err);
+	err.offset = SIZE_MAX;
+	ep_wasi *w = NULL;
+	ep_store *store = NULL;
+	ep_extern *imports = NULL;
+	ep_limits limits;
+	memset(&limits, 0, sizeof limits);
+
+	/* With --invoke the ARGs are the function's, and argv is the name. */
+	rc = make_wasi(engine, g, path, name ? 0 : nargs, args, &w);
+	if (rc != RC_OK)
+		return rc;
+	store = ep_store_new(engine, &limits);
+	uint32_t n = ep_module_import_count(m);
+	imports = calloc(n ? n : 1, sizeof *imports);
+	if (!store || !imports) {
+		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
+		rc = RC_SOFTWARE;
+		goto out;
+	}
+	ep_status st = ep_wasi_link(w, store, m, imports, &err);
+	if (st != EP_OK) {
+		rc = report(path, st, &err);
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (imports[i].of.func)
+			continue;
+		/* Not WASI: name the first such import, as a linker would. */
+		const char *mod, *field;
+		size_t mod_len, field_len;
+		uint8_t kind;
+		ep_module_import(m, i, &mod, &mod_len, &field, &field_len, &kind);
+		fprintf(stderr, "edgeplug: %s: unknown import ", path);
+		put_name(stderr, mod, mod_len);
+		fputc('.', stderr);
+		put_name(stderr, field, field_len);
+		fputc('\n', stderr);
+		rc = RC_UNAVAILABLE;
+		goto out;
+	}
+	/* A reader that goes away is the plugin's EPIPE, not our death. */
+	signal(SIGPIPE, SIG_IGN);
+	ep_instance *inst;
+	st = ep_instantiate(store, m, imports, n, &inst, &err);
+	if (st != EP_OK) {
+		rc = run_failed(path, st, &err, nm);
+		goto out;
+	}
+	ep_extern ext;
+	if (name) {
+		if (ep_instance_export(inst, "_initialize", 11, &ext) && ext.kind == EP_EXTERN_FUNC) {
+			st = ep_call(store, ext.of.func, NULL, 0, NULL, 0, &err);
+			if (st != EP_OK) {
+				rc = run_failed(path, st, &err, nm);
+				goto out;
+			}
+		}
+		rc = invoke(store, inst, path, name, nargs, args, nm);
+		goto out;
+	}
+	if (!ep_instance_export(inst, "_start", 6, &ext) || ext.kind != EP_EXTERN_FUNC) {
+		fprintf(stderr, "edgeplug: %s: no exported function _start\n", path);
+		rc = RC_USAGE;
+		goto out;
+	}
+	ep_functype ft;
+	ep_func_type(ext.of.func, &ft);
+	if (ft.nparams || ft.nresults) {
+		fprintf(stderr, "edgeplug: %s: _start must take and return nothing\n", path);
+		rc = RC_USAGE;
+		goto out;
+	}
+	st = ep_call(store, ext.of.func, NULL, 0, NULL, 0, &err);
+	rc = st == EP_OK ? RC_OK : run_failed(path, st, &err, nm);
+out:
+	free(imports);
 	ep_store_free(store);
+	ep_wasi_free(w);
 	return rc;
 }
 
 static int cmd_run(int argc, char **argv)
 {
-	const char *name = NULL, *path = NULL;
-	int i = 0;
+	const char *name = NULL, *path = NULL, *v;
+	grants g;
+	memset(&g, 0, sizeof g);
+	names nm = { NULL, 0 };
+	ep_engine *engine = NULL;
+	ep_module *m = NULL;
+	int rc = RC_OK, i = 0, got;
+	g.dir = calloc((size_t)argc + 1, sizeof *g.dir);
+	g.ro = calloc((size_t)argc + 1, 1);
+	g.env = calloc((size_t)argc + 1, sizeof *g.env);
+	if (!g.dir || !g.ro || !g.env) {
+		fputs("edgeplug: out of memory\n", stderr);
+		rc = RC_SOFTWARE;
+		goto out;
+	}
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
@@ -681,52 +1041,85 @@ static int cmd_run(int argc, char **argv)
 			break;
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(help_run, stdout);
-			return RC_OK;
+			goto out;
 		}
-		if (strcmp(a, "--invoke") == 0) {
-			if (i + 1 == argc)
-				return usage_error(usage_run, "run: %s needs a NAME", a);
-			name = argv[++i];
-		} else if (strncmp(a, "--invoke=", 9) == 0) {
-			name = a + 9;
+		if ((got = opt_value("--invoke", argc, argv, &i, &v)) != 0) {
+			if (got < 0) {
+				rc = usage_error(usage_run, "run: %s needs a NAME", a);
+				goto out;
+			}
+			name = v;
+		} else if ((got = opt_value("--dir", argc, argv, &i, &v)) != 0 ||
+		           (got = opt_value("--dir-ro", argc, argv, &i, &v)) != 0) {
+			const char *opt = strncmp(a, "--dir-ro", 8) == 0 ? "--dir-ro" : "--dir";
+			const char *guest;
+			if (got < 0) {
+				rc = usage_error(usage_run, "run: %s needs HOST[::GUEST]", opt);
+				goto out;
+			}
+			if (split_dir(v, &guest) == 0) {
+				rc = usage_error(usage_run, "run: %s \"%s\": no host directory", opt, v);
+				goto out;
+			}
+			if (!*guest) {
+				rc = usage_error(usage_run, "run: %s \"%s\": empty guest name", opt, v);
+				goto out;
+			}
+			for (int j = 0; j < g.ndirs; j++) {
+				const char *other;
+				split_dir(g.dir[j], &other);
+				if (strcmp(other, guest) == 0) {
+					rc = usage_error(usage_run, "run: %s \"%s\": guest name \"%s\" given twice",
+					                 opt, v, guest);
+					goto out;
+				}
+			}
+			g.ro[g.ndirs] = strcmp(opt, "--dir-ro") == 0;
+			g.dir[g.ndirs++] = v;
+		} else if ((got = opt_value("--env", argc, argv, &i, &v)) != 0) {
+			if (got < 0) {
+				rc = usage_error(usage_run, "run: --env needs NAME=VALUE or NAME");
+				goto out;
+			}
+			if (v[0] == '\0' || v[0] == '=') {
+				rc = usage_error(usage_run, "run: --env \"%s\": empty variable name", v);
+				goto out;
+			}
+			g.env[g.nenvs++] = v;
 		} else {
-			return usage_error(usage_run, "run: unknown option \"%s\"", a);
+			rc = usage_error(usage_run, "run: unknown option \"%s\"", a);
+			goto out;
 		}
 	}
-	if (i == argc)
-		return usage_error(usage_run, "run: missing %s", "FILE.wasm");
+	if (i == argc) {
+		rc = usage_error(usage_run, "run: missing %s", "FILE.wasm");
+		goto out;
+	}
 	path = argv[i++];
-	if (!name)
-		return usage_error(usage_run, "run: %s is required", "--invoke NAME");
 
-	ep_engine *engine = new_engine();
-	if (!engine)
-		return RC_SOFTWARE;
-	ep_module *m = NULL;
-	int rc = load(engine, path, &m);
+	engine = new_engine();
+	if (!engine) {
+		rc = RC_SOFTWARE;
+		goto out;
+	}
+	rc = load(engine, path, &m, &nm);
 	if (rc != RC_OK)
 		goto out;
-	if (ep_module_import_count(m) > 0) {
-		/* No host functions yet: name the first import, as a linker would. */
-		const char *mod, *field;
-		size_t mod_len, field_len;
-		uint8_t kind;
-		ep_module_import(m, 0, &mod, &mod_len, &field, &field_len, &kind);
-		fprintf(stderr, "edgeplug: %s: unknown import ", path);
-		put_name(stderr, mod, mod_len);
-		fputc('.', stderr);
-		put_name(stderr, field, field_len);
-		fputc('\n', stderr);
-		rc = RC_UNAVAILABLE;
-		goto out;
-	}
-	if (!module_exports_func(m, name)) {
-		fprintf(stderr, "edgeplug: %s: no exported function %s\n", path, name);
+	/* Checked before instantiating so a typo does not run the start
+	 * function first. */
+	if (!module_exports_func(m, name ? name : "_start")) {
+		fprintf(stderr, "edgeplug: %s: no exported function %s%s\n", path,
+		        name ? name : "_start",
+		        name ? "" : " (not a WASI command; --invoke NAME calls a function)");
 		rc = RC_USAGE;
 		goto out;
 	}
-	rc = invoke(engine, m, path, name, argc - i, argv + i);
+	rc = run_wasi(engine, m, path, name, &g, argc - i, argv + i, &nm);
 out:
+	free(nm.map);
+	free(g.dir);
+	free(g.ro);
+	free(g.env);
 	ep_module_free(m);
 	ep_engine_free(engine);
 	return rc;
@@ -751,9 +1144,19 @@ static int cmd_help(int argc, char **argv)
 	return RC_OK;
 }
 
+/* Descriptors 0-2 are taken before anything is opened, /dev/null standing
+ * in for a closed one: a plugin's file must never become our stderr. */
+static void reserve_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);   /* lowest free: fd */
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
+	reserve_stdio();
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return RC_USAGE;

@@ -46,4 +46,31 @@
 #endif
 #endif
 
+/* ---- WASI (wasi.c) ---- */
+
+/* Descriptors one plugin may hold, stdio and preopens included: a path_open
+ * past it is EMFILE. Each is a table entry of a few dozen bytes plus one host
+ * descriptor, so this also keeps a plugin from exhausting the process's. */
+#ifndef EP_WASI_MAX_FDS
+#define EP_WASI_MAX_FDS 1024
+#endif
+
+/* Longest guest path and longest symbolic link text, in bytes: Linux's
+ * PATH_MAX. A resolution holds about three times this while it runs. */
+#ifndef EP_WASI_MAX_PATH
+#define EP_WASI_MAX_PATH 4096
+#endif
+
+/* Symbolic links one path resolution may expand before ELOOP (Linux's). */
+#ifndef EP_WASI_MAX_SYMLINKS
+#define EP_WASI_MAX_SYMLINKS 40
+#endif
+
+/* 1: use openat2(RESOLVE_BENEATH) for the directories on a path where the
+ * kernel has it (5.6+; qemu-user lacks it and gets the walk). 0: build only
+ * the per-component walk, which is always there and always tested. */
+#ifndef EP_WASI_OPENAT2
+#define EP_WASI_OPENAT2 1
+#endif
+
 #endif

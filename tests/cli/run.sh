@@ -2,20 +2,26 @@
 # tests/cli/run.sh - golden tests of the edgeplug command: every exit code,
 # every message, and the value syntax both ways. Run by `make cli-test` with
 # B (the build directory) and QEMU (a prefix that runs the binary; may be
-# empty). Builds the .wat fixtures beside this script into $B/cli/ first.
+# empty). First makes the fixtures on the host (the .wat files beside this
+# script, through wat2wasm, and a few crafted ones) in $WASM_DIR/cli/, which
+# every build shares so each board reads the same bytes (WASM_DIR defaults to
+# $B); each is written under a temporary name and renamed into place, so
+# builds tested at the same time never see half a file. A build's own
+# outputs go to $B/cli/.
 # The last line is always "N passed, M failed"; exits 1 if M > 0.
 set -u
 
 B=${B:-build/x86_64}
 QEMU=${QEMU:-}
 EP=$B/edgeplug
-D=$B/cli
+D=${WASM_DIR:-$B}/cli   # fixtures, shared
+R=$B/cli                # this build's outputs
 HERE=$(dirname "$0")
 pass=0
 fail=0
-OUT=            # where the case's stdout goes; empty means $D/out
+OUT=            # where the case's stdout goes; empty means $R/out
 
-mkdir -p "$D"
+mkdir -p "$D" "$R"
 
 indent() { sed 's/^/    | /' "$1"; }
 
@@ -40,15 +46,15 @@ check() {
 t() {
 	name=$1 want_rc=$2 want_out=$3 want_err=$4
 	shift 4
-	out=${OUT:-$D/out}
-	$QEMU "$EP" "$@" >"$out" 2>"$D/err" </dev/null
+	out=${OUT:-$R/out}
+	$QEMU "$EP" "$@" >"$out" 2>"$R/err" </dev/null
 	rc=$?
 	why=
 	[ "$rc" = "$want_rc" ] || why="exit code $rc, want $want_rc"
-	if [ -z "$OUT" ] && ! check "$D/out" "$want_out"; then
+	if [ -z "$OUT" ] && ! check "$R/out" "$want_out"; then
 		why="${why:+$why; }stdout differs"
 	fi
-	if ! check "$D/err" "$want_err"; then
+	if ! check "$R/err" "$want_err"; then
 		why="${why:+$why; }stderr differs"
 	fi
 	if [ -z "$why" ]; then
@@ -60,11 +66,11 @@ t() {
 	echo "  command: edgeplug $*"
 	if [ -z "$OUT" ]; then
 		echo "  stdout:"
-		indent "$D/out"
+		indent "$R/out"
 		echo "  wanted stdout: $want_out"
 	fi
 	echo "  stderr:"
-	indent "$D/err"
+	indent "$R/err"
 	echo "  wanted stderr: $want_err"
 }
 
@@ -76,11 +82,14 @@ for w in "$HERE"/*.wat "$HERE"/../../examples/fib.wat; do
 	invalid-*) flags=--no-check ;;   # decodes, must not validate
 	*) flags= ;;
 	esac
-	if ! wat2wasm $flags "$w" -o "$D/$n.wasm" 2>"$D/wat2wasm.log"; then
+	if wat2wasm $flags "$w" -o "$D/$n.wasm.$$" 2>"$R/wat2wasm.log"; then
+		mv -f "$D/$n.wasm.$$" "$D/$n.wasm"
+	else
+		rm -f "$D/$n.wasm.$$"
 		fail=$((fail + 1))
 		built=0
 		echo "FAIL building $w:"
-		indent "$D/wat2wasm.log"
+		indent "$R/wat2wasm.log"
 	fi
 done
 if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
@@ -88,13 +97,16 @@ if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
-printf '\000asm\001\000\000\000' >"$D/ok-empty.wasm"        # the smallest valid module
-printf '\000asn\001\000\000\000' >"$D/bad-magic.wasm"
-printf '\000asm\002\000\000\000' >"$D/bad-version.wasm"
-printf '\000asm\001\000\000\000\001\005\001' >"$D/truncated.wasm"  # type section cut short
-: >"$D/empty.wasm"
-# A sparse file just over the 256 MiB input cap.
-dd if=/dev/null of="$D/huge.wasm" bs=1048576 seek=257 2>/dev/null
+# put NAME BYTES: a crafted fixture (BYTES is a printf format).
+put() { printf "$2" >"$D/$1.$$" && mv -f "$D/$1.$$" "$D/$1"; }
+put ok-empty.wasm '\000asm\001\000\000\000'        # the smallest valid module
+put bad-magic.wasm '\000asn\001\000\000\000'
+put bad-version.wasm '\000asm\002\000\000\000'
+put truncated.wasm '\000asm\001\000\000\000\001\005\001'  # type section cut short
+put empty.wasm ''
+# A sparse file just over the 256 MiB input cap (this build's own: removed
+# at the end).
+dd if=/dev/null of="$R/huge.wasm" bs=1048576 seek=257 2>/dev/null
 rm -f "$D/missing.wasm"
 
 V=$D/values.wasm
@@ -107,7 +119,7 @@ t help-cmd         0 "+^  run  .*" ""                       help
 t help-run         0 "+^  134  the start function or the call trapped$" "" help run
 t help-run-codes   0 "+^  69   the module imports" ""       help run
 t help-validate    0 "+^  65   the module is malformed or invalid$" "" help validate
-t run-help-flag    0 "+^usage: edgeplug run --invoke NAME" "" run --help
+t run-help-flag    0 "+^       edgeplug run --invoke NAME \[OPTION...\] FILE.wasm" "" run --help
 t help-unknown     64 "" "+^edgeplug: help: unknown command \"frob\"$" help frob
 t no-args          64 "" "+^$USAGE$"
 t unknown-cmd      64 "" "+^edgeplug: unknown command \"frob\"$" frob
@@ -120,7 +132,7 @@ t validate-ok      0 "" ""                                  validate "$V"
 t validate-tiny    0 "" ""                                  validate "$D/ok-empty.wasm"
 t validate-missing 66 "" "edgeplug: $D/missing.wasm: cannot read: No such file or directory" validate "$D/missing.wasm"
 t validate-dir     66 "" "edgeplug: $D: cannot read: Is a directory" validate "$D"
-t validate-huge    66 "" "edgeplug: $D/huge.wasm: cannot read: larger than the 256 MiB limit" validate "$D/huge.wasm"
+t validate-huge    66 "" "edgeplug: $R/huge.wasm: cannot read: larger than the 256 MiB limit" validate "$R/huge.wasm"
 t validate-magic   65 "" "~^edgeplug: $D/bad-magic.wasm: malformed: .+ at offset 0x0$" validate "$D/bad-magic.wasm"
 t validate-version 65 "" "~^edgeplug: $D/bad-version.wasm: malformed: .+ at offset 0x4$" validate "$D/bad-version.wasm"
 t validate-empty   65 "" "~^edgeplug: $D/empty.wasm: malformed: .+ at offset 0x0$" validate "$D/empty.wasm"
@@ -131,7 +143,7 @@ t validate-two     64 "" "+^edgeplug: validate: unexpected argument" validate "$
 t validate-option  64 "" "+^edgeplug: validate: unknown option \"-x\"$" validate -x "$V"
 
 # ---- run: usage and load errors ----
-t run-no-invoke    64 "" "+^edgeplug: run: --invoke NAME is required$" run "$V"
+t run-no-invoke    64 "" "edgeplug: $V: no exported function _start (not a WASI command; --invoke NAME calls a function)" run "$V"
 t run-no-file      64 "" "+^edgeplug: run: missing FILE.wasm$" run --invoke add_i32
 t run-invoke-bare  64 "" "+^edgeplug: run: --invoke needs a NAME$" run --invoke
 t run-bad-option   64 "" "+^edgeplug: run: unknown option \"--fuel\"$" run --fuel 10 "$V"
@@ -139,7 +151,7 @@ t run-missing      66 "" "edgeplug: $D/missing.wasm: cannot read: No such file o
 t run-malformed    65 "" "~^edgeplug: $D/bad-magic.wasm: malformed: .+ at offset 0x0$" run --invoke f "$D/bad-magic.wasm"
 t run-invalid      65 "" "~^edgeplug: $D/invalid-type.wasm: invalid: .+ at offset 0x[0-9a-f]+$" run --invoke main "$D/invalid-type.wasm"
 t run-limit        70 "" "~^edgeplug: $D/limit-table.wasm: .*limit" run --invoke main "$D/limit-table.wasm"
-t run-import       69 "" "edgeplug: $D/imports.wasm: unknown import wasi_snapshot_preview1.fd_write" run --invoke main "$D/imports.wasm"
+t run-import       69 "" "edgeplug: $D/imports.wasm: unknown import env.host_log" run --invoke main "$D/imports.wasm"
 t run-no-export    64 "" "edgeplug: $V: no exported function nope" run --invoke nope "$V"
 t run-export-mem   64 "" "edgeplug: $V: no exported function mem" run --invoke mem "$V"
 t run-export-glob  64 "" "edgeplug: $V: no exported function g" run --invoke=g "$V"
@@ -231,6 +243,6 @@ if [ -w /dev/full ]; then
 	OUT=
 fi
 
-rm -f "$D/huge.wasm"
+rm -f "$R/huge.wasm"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,123 @@
+/*
+ * edgeplug_wasi.h - WASI preview 1 (the wasi_snapshot_preview1 imports of
+ * clang/wasi-libc, Rust, TinyGo and AssemblyScript programs) for embedders.
+ *
+ * A context holds what one plugin may see: its arguments, its environment,
+ * its preopened directories, its file descriptors and the capabilities it
+ * was granted. Nothing is granted by default: a new context has no stdio,
+ * no clocks, no randomness, no directories and an empty environment. Each
+ * capability is given explicitly:
+ *
+ *   stdin, stdout, stderr, clocks, random   flags to ep_wasi_new
+ *   directories                              ep_wasi_preopen, one each
+ *   environment variables                    ep_wasi_set_env, one each
+ *
+ * A call that needs a capability the context lacks fails with the WASI
+ * errno ENOTCAPABLE (76), or EBADF for a stdio descriptor that is absent.
+ *
+ * Path resolution never leaves a preopened directory: absolute paths, ".."
+ * past the directory and symbolic links that lead outside (directly,
+ * through a chain, or as an intermediate component) are refused with
+ * ENOTCAPABLE. Every directory descriptor is a root of its own: ".." cannot
+ * climb above the descriptor a path is resolved from.
+ *
+ * Every guest pointer and length is checked against linear memory before it
+ * is touched; a bad one is the errno EFAULT, never a host crash.
+ *
+ * A context serves one store at a time and, like a store, one thread at a
+ * time. Its bytes are counted by the engine's allocator (and byte limit).
+ * The engine must outlive the context, and the context every store it was
+ * linked into for as long as that store runs code: the host functions it
+ * made refer to it.
+ */
+#ifndef EDGEPLUG_WASI_H
+#define EDGEPLUG_WASI_H
+
+#include "edgeplug.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ep_wasi ep_wasi;
+
+/* Capabilities for ep_wasi_new. */
+#define EP_WASI_STDIN  0x01u   /* fd 0 reads the host's stdin */
+#define EP_WASI_STDOUT 0x02u   /* fd 1 writes the host's stdout */
+#define EP_WASI_STDERR 0x04u   /* fd 2 writes the host's stderr */
+#define EP_WASI_STDIO  0x07u
+#define EP_WASI_CLOCKS 0x08u   /* clock_res_get, clock_time_get, clock events of poll_oneoff */
+#define EP_WASI_RANDOM 0x10u   /* random_get */
+
+/* Flags for ep_wasi_preopen. */
+#define EP_WASI_READONLY 0x01u /* no writes, creates, renames, links or removals */
+
+/* Ways to resolve guest paths (ep_wasi_set_resolve). Both are confined the
+ * same way; AUTO uses openat2(RESOLVE_BENEATH) for the directories on the
+ * way where the kernel has it and falls back to WALK where it does not. WALK
+ * opens one component at a time with O_NOFOLLOW and expands symbolic links
+ * itself. */
+#define EP_WASI_RESOLVE_AUTO 0
+#define EP_WASI_RESOLVE_WALK 1
+
+/* A context with the given capabilities (EP_WASI_* flags), no arguments, no
+ * environment and no directories; NULL when out of memory (or out of host
+ * descriptors: it keeps a pipe for ep_wasi_interrupt). */
+ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps);
+/* Closes every host descriptor the context opened (never the stdio ones it
+ * was given) and frees it. NULL is ignored. */
+void ep_wasi_free(ep_wasi *w);
+
+/* The plugin's argv, copied; argv[0] is by convention the program's name.
+ * Replaces earlier arguments. EP_ERR_NOMEM or EP_ERR_ARG (err says why). */
+ep_status ep_wasi_set_args(ep_wasi *w, size_t argc, const char *const *argv,
+                           ep_error *err);
+/* Sets (or replaces) one environment variable. name must be non-empty and
+ * hold no '='. */
+ep_status ep_wasi_set_env(ep_wasi *w, const char *name, const char *value,
+                          ep_error *err);
+/* Grants the host directory host_path to the plugin under the name
+ * guest_path (what the plugin opens files by, e.g. "data" or "/"). The
+ * directory is opened now; a failure is EP_ERR_ARG with the reason in err.
+ * Preopens get descriptors 3, 4, ... in the order they are added. */
+ep_status ep_wasi_preopen(ep_wasi *w, const char *host_path, const char *guest_path,
+                          unsigned flags, ep_error *err);
+/* The host descriptors behind fds 0, 1 and 2 when granted (default 0, 1,
+ * 2); -1 (or a closed descriptor) leaves that one absent. The context never
+ * closes them. Call before the plugin runs. A write to a pipe whose reader
+ * is gone raises SIGPIPE in the host process unless it is ignored (the CLI
+ * ignores it, so the plugin sees EPIPE). */
+void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err);
+/* EP_WASI_RESOLVE_AUTO (the default) or EP_WASI_RESOLVE_WALK. */
+void ep_wasi_set_resolve(ep_wasi *w, int mode);
+
+/* For every import of m from "wasi_snapshot_preview1", creates a host
+ * function in store and puts it in imports[i] (imports has one entry per
+ * import of m). Other imports are left as they are, for the embedder to
+ * fill. EP_ERR_UNLINKABLE (err names the import) for a WASI function this
+ * context does not know or an import with the wrong type. The context
+ * remembers store so ep_wasi_interrupt can stop it too. */
+ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
+                       ep_extern *imports, ep_error *err);
+/* Runs m as a WASI command: links it (every import must be WASI),
+ * instantiates it in store and calls its "_start". Returns EP_OK when the
+ * program ended, by returning (*exit_code = 0) or by proc_exit
+ * (*exit_code = its code); any other status is a failure as described in
+ * edgeplug.h (a trap, an unlinkable import, no "_start": EP_ERR_ARG). */
+ep_status ep_wasi_run(ep_wasi *w, ep_store *store, const ep_module *m,
+                      int *exit_code, ep_error *err);
+
+/* Stops the plugin: a WASI call blocked in fd_read, fd_write or poll_oneoff
+ * returns at once with the trap EP_TRAP_INTERRUPT (the call cannot be
+ * resumed), and running code in the store linked last is interrupted as by
+ * ep_store_interrupt (so that store must still exist). Async-signal-safe
+ * and callable from another thread: a deadline timer's handler can call it.
+ * The interrupt stays set, so later blocking calls return at once too,
+ * until cleared. */
+void ep_wasi_interrupt(ep_wasi *w);
+void ep_wasi_clear_interrupt(ep_wasi *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
