@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "edgeplug.h"
@@ -34,7 +36,9 @@ enum {
 	RC_NOINPUT = 66,      /* the module file cannot be read */
 	RC_UNAVAILABLE = 69,  /* the module imports something we do not provide */
 	RC_SOFTWARE = 70,     /* out of memory, engine limit, output failed */
-	RC_TRAP = 134         /* the start function or the call trapped */
+	RC_TRAP = 134,        /* the start function or the call trapped */
+	RC_TIMEOUT = 124,     /* --timeout passed (timeout(1)'s code) */
+	RC_FUEL = 135         /* --fuel ran out */
 };
 
 /* What a one-shot `run` grants besides --dir and --env: the process's own
@@ -122,6 +126,20 @@ static const char help_run[] =
 	"  --env NAME=VALUE       set an environment variable; may repeat\n"
 	"  --env NAME             pass on the host's NAME, if it is set\n"
 	"\n"
+	"Budgets (docs/limits.md); SIZE takes K, M or G (KiB, MiB, GiB):\n"
+	"  --fuel N               stop after N instructions (default: unlimited)\n"
+	"  --max-memory SIZE      cap linear memory (whole 64 KiB pages); beyond it\n"
+	"                         memory.grow fails (malloc returns NULL)\n"
+	"  --max-table-elements N cap every table; beyond it table.grow fails\n"
+	"  --max-call-depth N     nested calls before 'call stack exhausted' (10000)\n"
+	"  --max-stack SIZE       value stack before 'call stack exhausted' (1M)\n"
+	"  --max-runtime-memory SIZE  the engine's own memory: code, tables,\n"
+	"                         stacks (default 128M)\n"
+	"  --timeout DURATION     wall-clock deadline: 500ms, 2s, 1m (bare: seconds)\n"
+	"  --stats                after the run, one line on stderr: fuel_used,\n"
+	"                         peak_memory_bytes, max_call_depth, wall_ms,\n"
+	"                         engine_peak_bytes\n"
+	"\n"
 	"Deny by default: the plugin sees no file, directory or environment\n"
 	"variable that these options do not grant, and paths cannot leave a\n"
 	"granted directory. It does get the process's stdin, stdout and stderr,\n"
@@ -141,8 +159,12 @@ static const char help_run[] =
 	"  66   FILE.wasm cannot be read (missing, unreadable, larger than 256 MiB)\n"
 	"       or a --dir directory cannot be opened\n"
 	"  69   the module imports something edgeplug does not provide\n"
-	"  70   out of memory, an engine limit, or stdout could not be written\n"
-	"  134  the start function or the call trapped\n";
+	"  70   out of memory, an engine limit (a memory or table minimum over\n"
+	"       --max-memory or --max-table-elements, a module over\n"
+	"       --max-runtime-memory), or stdout could not be written\n"
+	"  124  --timeout passed ('edgeplug: deadline exceeded after DURATION')\n"
+	"  134  the start function or the call trapped\n"
+	"  135  --fuel ran out ('edgeplug: fuel exhausted after N units')\n";
 
 static int usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -257,6 +279,8 @@ static const char *msg_or(const ep_error *err, const char *fallback)
 }
 
 static int report(const char *path, ep_status st, const ep_error *err);
+struct budgets;
+static const struct budgets *run_budgets;   /* set while a run command runs */
 
 /* ---- function names, for traps ---- */
 
@@ -375,7 +399,8 @@ static int report(const char *path, ep_status st, const ep_error *err)
 		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "unlinkable"));
 		return RC_UNAVAILABLE;
 	case EP_ERR_NOMEM:
-		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "out of memory"));
+		fprintf(stderr, "edgeplug: %s: %s%s\n", path, msg_or(err, "out of memory"),
+		        run_budgets ? " (engine memory limit: see --max-runtime-memory)" : "");
 		return RC_SOFTWARE;
 	case EP_ERR_LIMIT:
 		fprintf(stderr, "edgeplug: %s: %s\n", path, msg_or(err, "limit exceeded"));
@@ -744,6 +769,212 @@ static int module_exports_func(const ep_module *m, const char *name)
 	return 0;
 }
 
+static int opt_value(const char *opt, int argc, char **argv, int *i, const char **val);
+
+/* ---- budgets: --fuel, --max-*, --timeout, --stats (docs/limits.md) ---- */
+
+/* The engine's own memory (module copy, lowered code, stacks, tables)
+ * unless --max-runtime-memory says otherwise: room for modules of tens of
+ * megabytes, and still a quarter of a Pi Zero's RAM at most. */
+#define DEFAULT_RUNTIME_BYTES ((uint64_t)128 << 20)
+
+typedef struct budgets {
+	int has_fuel;
+	uint64_t fuel;
+	ep_limits limits;             /* zero fields: engine defaults */
+	int has_max_memory;
+	uint64_t max_memory;          /* bytes, as given */
+	uint64_t runtime_bytes;
+	uint64_t timeout_ms;          /* 0: none */
+	const char *timeout_text;     /* as written, for the message */
+	int stats;
+} budgets;
+
+/* A decimal count: digits only, no sign, no overflow. */
+static int parse_count(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/* A count followed by a unit from units (name, multiplier; NULL-ended).
+ * A bare number takes the unit whose name is "". */
+typedef struct unit { const char *name; uint64_t mul; } unit;
+
+static int parse_with_unit(const char *s, const unit *units, uint64_t *out)
+{
+	size_t n = 0;
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (n == 0 || n > 20)
+		return 0;
+	char digits[21];
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	uint64_t v;
+	if (!parse_count(digits, &v))
+		return 0;
+	for (const unit *u = units; u->name; u++) {
+		if (strcasecmp(s + n, u->name) == 0) {
+			if (v > UINT64_MAX / u->mul)
+				return 0;
+			*out = v * u->mul;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static const unit size_units[] = {
+	{ "", 1 }, { "b", 1 }, { "k", 1u << 10 }, { "kib", 1u << 10 }, { "m", 1u << 20 },
+	{ "mib", 1u << 20 }, { "g", 1u << 30 }, { "gib", 1u << 30 }, { NULL, 0 }
+};
+
+static const unit duration_units[] = {
+	{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { NULL, 0 }
+};
+
+/* Parses one budget option at argv[*i]: 1 taken, 0 not a budget option,
+ * -1 bad value (message printed). */
+static int budget_option(budgets *b, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v;
+	uint64_t n;
+	int got;
+	if (strcmp(a, "--stats") == 0) {
+		b->stats = 1;
+		return 1;
+	}
+	static const char *const opts[] = {
+		"--fuel", "--max-memory", "--max-table-elements", "--max-call-depth",
+		"--max-stack", "--max-runtime-memory", "--timeout", NULL
+	};
+	int k = 0;
+	for (; opts[k]; k++)
+		if ((got = opt_value(opts[k], argc, argv, i, &v)) != 0)
+			break;
+	if (!opts[k])
+		return 0;
+	const char *opt = opts[k];
+	if (got < 0) {
+		usage_error(usage_run, "run: %s needs a value", opt);
+		return -1;
+	}
+	switch (k) {
+	case 0: /* --fuel */
+		if (!parse_count(v, &n))
+			goto bad;
+		b->has_fuel = 1;
+		b->fuel = n;
+		return 1;
+	case 1: /* --max-memory */
+		if (!parse_with_unit(v, size_units, &n))
+			goto bad;
+		/* Whole 64 KiB pages, rounded down; at least one. */
+		if (n < 65536) {
+			usage_error(usage_run, "run: --max-memory \"%s\": less than one 64 KiB page", v);
+			return -1;
+		}
+		b->has_max_memory = 1;
+		b->max_memory = n;
+		n /= 65536;
+		b->limits.max_memory_pages = n > 65536 ? 65536 : (uint32_t)n;
+		return 1;
+	case 2: /* --max-table-elements */
+		if (!parse_count(v, &n) || n == 0 || n > UINT32_MAX)
+			goto bad;
+		b->limits.max_table_elements = (uint32_t)n;
+		return 1;
+	case 3: /* --max-call-depth */
+		if (!parse_count(v, &n) || n == 0 || n > 100000000)
+			goto bad;
+		b->limits.max_call_depth = (uint32_t)n;
+		return 1;
+	case 4: /* --max-stack */
+		if (!parse_with_unit(v, size_units, &n) || n < 8 || n / 8 > UINT32_MAX)
+			goto bad;
+		b->limits.max_stack_slots = (uint32_t)(n / 8);
+		return 1;
+	case 5: /* --max-runtime-memory */
+		if (!parse_with_unit(v, size_units, &n) || n == 0 || n > SIZE_MAX)
+			goto bad;
+		b->runtime_bytes = n;
+		return 1;
+	case 6: /* --timeout */
+		if (!parse_with_unit(v, duration_units, &n) || n == 0)
+			goto bad;
+		b->timeout_ms = n;
+		b->timeout_text = v;
+		return 1;
+	}
+bad:
+	usage_error(usage_run, "run: %s \"%s\": not a valid %s", opt, v,
+	            k == 0 || k == 2 || k == 3 ? "count" : k == 6 ? "duration (e.g. 500ms, 2s)"
+	            : "size (e.g. 65536, 64K, 16M)");
+	return -1;
+}
+
+/* The deadline: SIGALRM interrupts the running plugin (ep_wasi_interrupt
+ * also wakes a blocking WASI call). The timer keeps firing every 5 ms after
+ * the deadline, so an interrupt that lands between two calls, where the
+ * next call would clear it, is raised again at once. */
+static volatile sig_atomic_t deadline_hit;
+static ep_wasi *volatile deadline_wasi;
+
+static void on_deadline(int sig)
+{
+	(void)sig;
+	deadline_hit = 1;
+	if (deadline_wasi)
+		ep_wasi_interrupt(deadline_wasi);
+}
+
+static int arm_deadline(uint64_t ms, ep_wasi *w)
+{
+	deadline_wasi = w;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_deadline;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	struct itimerval it;
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = (time_t)(ms / 1000);
+	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	it.it_interval.tv_usec = 5000;
+	if (sigaction(SIGALRM, &sa, NULL) != 0 || setitimer(ITIMER_REAL, &it, NULL) != 0) {
+		fprintf(stderr, "edgeplug: cannot set the deadline timer: %s\n", strerror(errno));
+		return RC_SOFTWARE;
+	}
+	return RC_OK;
+}
+
+static void disarm_deadline(void)
+{
+	struct itimerval it;
+	memset(&it, 0, sizeof it);
+	setitimer(ITIMER_REAL, &it, NULL);
+	deadline_wasi = NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static uint64_t run_started_ms;
+static ep_store *run_store;
+
 /* The process exit status for a WASI exit code: 0-255 as they are; what a
  * shell could not tell apart from a small code (256 looks like 0) is 255. */
 static int exit_status(int code)
@@ -757,8 +988,20 @@ static int run_failed(const char *path, ep_status st, const ep_error *err, const
 {
 	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_EXIT)
 		return exit_status(err->exit_code);
+	if (st == EP_ERR_TRAP && (err->trap == EP_TRAP_INTERRUPT || deadline_hit) && run_budgets &&
+	    run_budgets->timeout_ms) {
+		fprintf(stderr, "edgeplug: deadline exceeded after %s\n", run_budgets->timeout_text);
+		return RC_TIMEOUT;
+	}
+	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_FUEL) {
+		fprintf(stderr, "edgeplug: fuel exhausted after %" PRIu64 " units\n",
+		        run_store ? ep_store_fuel_used(run_store) : 0);
+		return RC_FUEL;
+	}
 	return report_named(path, st, err, nm);
 }
+
+
 
 /* Calls the instance's exported function name with the text args and prints
  * the results. */
@@ -928,7 +1171,7 @@ out:
 /* Instantiates m with WASI and runs it: _start, or (with name) the
  * exported function name. */
 static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, const char *name,
-                    const grants *g, int nargs, char **args, const names *nm)
+                    const grants *g, const budgets *b, int nargs, char **args, const names *nm)
 {
 	int rc;
 	ep_error err;
@@ -937,14 +1180,21 @@ static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, con
 	ep_wasi *w = NULL;
 	ep_store *store = NULL;
 	ep_extern *imports = NULL;
-	ep_limits limits;
-	memset(&limits, 0, sizeof limits);
 
 	/* With --invoke the ARGs are the function's, and argv is the name. */
 	rc = make_wasi(engine, g, path, name ? 0 : nargs, args, &w);
 	if (rc != RC_OK)
 		return rc;
-	store = ep_store_new(engine, &limits);
+	store = ep_store_new(engine, &b->limits);
+	run_store = store;
+	if (store && b->has_fuel)
+		ep_store_set_fuel(store, b->fuel);
+	/* From here the engine also holds linear memory: its byte cap grows by
+	 * the memory cap (none when that does not fit a size_t). */
+	uint64_t linear = b->has_max_memory ? (uint64_t)b->limits.max_memory_pages * 65536
+	                                    : (uint64_t)65536 * 65536;
+	uint64_t cap = b->runtime_bytes + linear;
+	ep_engine_set_byte_limit(engine, cap > SIZE_MAX ? 0 : (size_t)cap);
 	uint32_t n = ep_module_import_count(m);
 	imports = calloc(n ? n : 1, sizeof *imports);
 	if (!store || !imports) {
@@ -975,6 +1225,13 @@ static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, con
 	}
 	/* A reader that goes away is the plugin's EPIPE, not our death. */
 	signal(SIGPIPE, SIG_IGN);
+	if (b->timeout_ms) {
+		/* The deadline counts from the start of the command. */
+		uint64_t spent = now_ms() - run_started_ms;
+		rc = arm_deadline(spent < b->timeout_ms ? b->timeout_ms - spent : 1, w);
+		if (rc != RC_OK)
+			goto out;
+	}
 	ep_instance *inst;
 	st = ep_instantiate(store, m, imports, n, &inst, &err);
 	if (st != EP_OK) {
@@ -1008,6 +1265,15 @@ static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, con
 	st = ep_call(store, ext.of.func, NULL, 0, NULL, 0, &err);
 	rc = st == EP_OK ? RC_OK : run_failed(path, st, &err, nm);
 out:
+	if (b->timeout_ms)
+		disarm_deadline();
+	if (b->stats && store)
+		fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
+		        " max_call_depth=%" PRIu32 " wall_ms=%" PRIu64 " engine_peak_bytes=%zu\n",
+		        ep_store_fuel_used(store), ep_store_peak_memory(store),
+		        ep_store_peak_call_depth(store), now_ms() - run_started_ms,
+		        ep_engine_peak_bytes(engine));
+	run_store = NULL;
 	free(imports);
 	ep_store_free(store);
 	ep_wasi_free(w);
@@ -1023,6 +1289,11 @@ static int cmd_run(int argc, char **argv)
 	ep_engine *engine = NULL;
 	ep_module *m = NULL;
 	int rc = RC_OK, i = 0, got;
+	budgets b;
+	memset(&b, 0, sizeof b);
+	b.runtime_bytes = DEFAULT_RUNTIME_BYTES;
+	run_budgets = &b;
+	run_started_ms = now_ms();
 	g.dir = calloc((size_t)argc + 1, sizeof *g.dir);
 	g.ro = calloc((size_t)argc + 1, 1);
 	g.env = calloc((size_t)argc + 1, sizeof *g.env);
@@ -1043,7 +1314,12 @@ static int cmd_run(int argc, char **argv)
 			fputs(help_run, stdout);
 			goto out;
 		}
-		if ((got = opt_value("--invoke", argc, argv, &i, &v)) != 0) {
+		if ((got = budget_option(&b, argc, argv, &i)) != 0) {
+			if (got < 0) {
+				rc = RC_USAGE;
+				goto out;
+			}
+		} else if ((got = opt_value("--invoke", argc, argv, &i, &v)) != 0) {
 			if (got < 0) {
 				rc = usage_error(usage_run, "run: %s needs a NAME", a);
 				goto out;
@@ -1102,6 +1378,9 @@ static int cmd_run(int argc, char **argv)
 		rc = RC_SOFTWARE;
 		goto out;
 	}
+	/* Loading holds only the engine's own memory: a module too big for
+	 * the runtime budget fails here, cleanly. */
+	ep_engine_set_byte_limit(engine, (size_t)b.runtime_bytes);
 	rc = load(engine, path, &m, &nm);
 	if (rc != RC_OK)
 		goto out;
@@ -1114,7 +1393,7 @@ static int cmd_run(int argc, char **argv)
 		rc = RC_USAGE;
 		goto out;
 	}
-	rc = run_wasi(engine, m, path, name, &g, argc - i, argv + i, &nm);
+	rc = run_wasi(engine, m, path, name, &g, &b, argc - i, argv + i, &nm);
 out:
 	free(nm.map);
 	free(g.dir);
@@ -1122,6 +1401,7 @@ out:
 	free(g.env);
 	ep_module_free(m);
 	ep_engine_free(engine);
+	run_budgets = NULL;
 	return rc;
 }
 

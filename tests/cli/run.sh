@@ -97,7 +97,8 @@ if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
-# put NAME BYTES: a crafted fixture (BYTES is a printf format).
+# put NAME BYTES: a crafted fixture (BYTES is a printf format on purpose).
+# shellcheck disable=SC2059
 put() { printf "$2" >"$D/$1.$$" && mv -f "$D/$1.$$" "$D/$1"; }
 put ok-empty.wasm '\000asm\001\000\000\000'        # the smallest valid module
 put bad-magic.wasm '\000asn\001\000\000\000'
@@ -146,7 +147,7 @@ t validate-option  64 "" "+^edgeplug: validate: unknown option \"-x\"$" validate
 t run-no-invoke    64 "" "edgeplug: $V: no exported function _start (not a WASI command; --invoke NAME calls a function)" run "$V"
 t run-no-file      64 "" "+^edgeplug: run: missing FILE.wasm$" run --invoke add_i32
 t run-invoke-bare  64 "" "+^edgeplug: run: --invoke needs a NAME$" run --invoke
-t run-bad-option   64 "" "+^edgeplug: run: unknown option \"--fuel\"$" run --fuel 10 "$V"
+t run-bad-option   64 "" "+^edgeplug: run: unknown option \"--frobnicate\"$" run --frobnicate 10 "$V"
 t run-missing      66 "" "edgeplug: $D/missing.wasm: cannot read: No such file or directory" run --invoke f "$D/missing.wasm"
 t run-malformed    65 "" "~^edgeplug: $D/bad-magic.wasm: malformed: .+ at offset 0x0$" run --invoke f "$D/bad-magic.wasm"
 t run-invalid      65 "" "~^edgeplug: $D/invalid-type.wasm: invalid: .+ at offset 0x[0-9a-f]+$" run --invoke main "$D/invalid-type.wasm"
