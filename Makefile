@@ -1,7 +1,12 @@
 # edgeplug - plain GNU make. `make` builds build/$(BOARD)/edgeplug.
-#   make test           unit tests, CLI tests and the spec testsuite
+#   make test           unit tests, CLI tests, WASI tests and the spec testsuite
+#   make wasi-test      the WASI tests only (tests/wasi: clang --target=wasm32-wasi)
+#   make demo           build examples/wc.c for WASI and run it on examples/data
 #   make spec           the spec testsuite only (TESTSUITE=dir to override)
 #   make test SANITIZE=1  the same under ASan+UBSan (clang, dynamic, build/sanitize)
+#   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
+#   make size-check [BOARD=...]  the size gate: size/budgets, size/report-BOARD.txt
+#   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -15,20 +20,31 @@ else
 include boards/$(BOARD).mk
 B := build/$(BOARD)
 SANFLAGS :=
-LDSTATIC := -static
+# musl's static (non-PIE) startup never applies PT_GNU_RELRO, so relro would
+# only pad the file: 32 KiB on AArch64, where segments align to 64 KiB.
+LDSTATIC := -static -Wl,-z,norelro
 endif
+# What wat2wasm and wast2json make for the tests: host-built once, shared by
+# every board and build, so each board is tested on the very same bytes.
+WASM_DIR := build/wasm
 
 WARN := -Wall -Wextra -Wno-unused-parameter
+# Nothing unwinds C frames (no C++, no backtraces in the shipped binary):
+# unwind tables are 8-12 KB of dead weight. Sanitizer builds keep them.
+NOUNWIND := $(if $(filter 1,$(SANITIZE)),,-fno-asynchronous-unwind-tables -fno-unwind-tables)
 CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) \
-	-Iinclude -Isrc -ffunction-sections -fdata-sections $(SANFLAGS) $(EXTRA_CFLAGS)
+	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
 OPT_SMALL := -Os
 LDFLAGS := $(LDSTATIC) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
+# WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
+WASI_SRC := src/wasi.c
 CLI_SRC := src/cli.c
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
+WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 HDRS := $(wildcard include/*.h src/*.h)
 
@@ -42,7 +58,7 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ)
+$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
@@ -55,6 +71,15 @@ endif
 # ---- tests ----
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+# Fixtures: tests/unit/NAME/*.wat become $(WASM_DIR)/unit/NAME/*.wasm (shared
+# by every board), and test_NAME gets $(WASM_DIR)/unit/NAME as argv[1] (tests
+# without fixtures ignore it). Written whole, then renamed: boards tested at
+# the same time never read half a file.
+UNIT_WASM := $(patsubst tests/unit/%.wat,$(WASM_DIR)/unit/%.wasm,$(wildcard tests/unit/*/*.wat))
+
+$(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(HDRS)
 	@mkdir -p $(dir $@)
@@ -64,15 +89,15 @@ $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a -lm
 
-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(QEMU) $$t; done
+unit: $(UNIT_BIN) $(UNIT_WASM)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 
 spec: $(B)/spec-runner
-	@TESTSUITE=$(TESTSUITE) B=$(B) QEMU="$(QEMU)" sh tests/spec/run.sh
+	@TESTSUITE=$(TESTSUITE) B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/spec/run.sh
 
 # SIMD is not part of the engine yet: reported on its own, not in `make test`.
 spec-simd: $(B)/spec-runner
-	@TESTSUITE=$(TESTSUITE) B=$(B) QEMU="$(QEMU)" sh tests/spec/run.sh --simd
+	@TESTSUITE=$(TESTSUITE) B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/spec/run.sh --simd
 
 # The switch-dispatch fallback must stay correct too: same spec, other build dir.
 spec-switch:
@@ -81,19 +106,59 @@ spec-switch:
 		> $(B)-switch/spec.log 2>&1 || { cat $(B)-switch/spec.log; exit 1; }
 	@printf 'switch: '; tail -n 1 $(B)-switch/spec.log
 
-test: all unit cli-test spec spec-switch
+# Every test target runs each binary it built through $(QEMU) (the board's
+# qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
+# tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
+test: all unit cli-test wasi-test spec spec-switch
 
 cli-test: $(B)/edgeplug
-	@B=$(B) QEMU="$(QEMU)" sh tests/cli/run.sh
+	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
+
+# WASI plugins: tests/wasi/*.c and examples/*.c, built for wasm32-wasi with
+# Debian's clang, lld, wasi-libc and libclang-rt-14-dev-wasm32.
+WASI_CC ?= clang --target=wasm32-wasi
+
+wasi-test: $(B)/edgeplug
+	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/wasi/run.sh
 
 $(B)/examples/%.wasm: examples/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
 
-demo: $(B)/edgeplug $(B)/examples/fib.wasm
-	$(QEMU) $(B)/edgeplug run --invoke fib $(B)/examples/fib.wasm 30
+$(B)/examples/%.wasm: examples/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -Wall -Wextra $< -o $@
+
+# The demo plugin counts words in files it is granted, read-only, and sees
+# nothing else of the host.
+demo: $(B)/edgeplug $(B)/examples/wc.wasm
+	$(QEMU) $(B)/edgeplug run --dir-ro examples/data::data $(B)/examples/wc.wasm \
+		data/edge.txt data/small-boards.txt
+
+# ---- size gate ----
+# The shipped binary (static, stripped) against its line in size/budgets,
+# with a breakdown by component from the link map into size/report-BOARD.txt.
+# SIZE_BUDGETS=file and SIZE_REPORT=file point elsewhere (to try the gate).
+SIZE_BUDGETS ?= size/budgets
+SIZE_REPORT ?= size/report-$(BOARD).txt
+size-check: $(B)/edgeplug
+	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
+	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) $(BOARD) $(B)/edgeplug.map $(B)/edgeplug
+
+# ---- benchmarks (tests/bench, docs/performance.md) ----
+# bench: the full suite, minutes; results in build/bench[/BOARD]/. Other
+# boards run natively-built and edgeplug under $(QEMU) (ratios only).
+# bench-smoke: every workload and runner once on tiny inputs, checksums only.
+# BENCH_ARGS passes options to tests/bench/run.py (--runs 3, --only fib,vm).
+# The native builds use the board's plain gcc (glibc, static), not musl.
+BENCH_RUN = python3 tests/bench/run.py --board $(BOARD) --edgeplug $(B)/edgeplug \
+	--native-cc "$(CROSS)gcc $(CPUFLAGS)" --qemu "$(QEMU)" $(BENCH_ARGS)
+bench: $(B)/edgeplug
+	$(BENCH_RUN)
+bench-smoke: $(B)/edgeplug
+	$(BENCH_RUN) --smoke
 
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd spec-switch test cli-test demo clean
+.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test size-check demo clean bench bench-smoke

@@ -1,9 +1,12 @@
 #!/bin/sh
 # run.sh - runs the spec testsuite: converts each .wast with wast2json (once,
-# into $B/spec/NAME/), runs $B/spec-runner on it, checks that the runner
-# counted as many commands as EXPECTED-COUNTS.tsv says, and sums up.
+# on the host, into $WASM_DIR/spec/NAME/: every build and board shares the
+# same bytes), runs $B/spec-runner on it through $QEMU (empty: natively),
+# checks that the runner counted as many commands as EXPECTED-COUNTS.tsv
+# says, and sums up. WASM_DIR defaults to $B.
 #
-#   TESTSUITE=dir B=build/x86_64 [QEMU="qemu-arm-static ..."] sh tests/spec/run.sh [--simd] [NAME...]
+#   TESTSUITE=dir B=build/x86_64 [WASM_DIR=build/wasm] [QEMU="qemu-arm-static ..."] \
+#     sh tests/spec/run.sh [--simd] [NAME...]
 #
 # Without --simd every *.wast but simd_*; with it only simd_*. NAMEs
 # (without .wast) pick files. Prints one line per file, the first failures
@@ -22,6 +25,7 @@ export LC_ALL
 : "${TESTSUITE:?TESTSUITE is not set}"
 : "${B:?B is not set}"
 QEMU=${QEMU-}
+WASM_DIR=${WASM_DIR:-$B}
 SPEC_SHOW=${SPEC_SHOW-10}
 SPEC_TIMEOUT=${SPEC_TIMEOUT-600}
 SPEC_FLAGS=${SPEC_FLAGS-}
@@ -89,17 +93,29 @@ for wast in "$TESTSUITE"/*.wast; do
 		esac
 	fi
 	files=$((files + 1))
-	dir=$B/spec/$name
-	json=$dir/$name.json
+	dir=$B/spec/$name              # this build's logs
+	jdir=$WASM_DIR/spec/$name      # the converted script, shared
+	json=$jdir/$name.json
 	log=$dir/$name.log
 	exp=$(expected "$name.wast")
 	mkdir -p "$dir"
 
 	# wast2json prints its own (function-references) type errors for a
 	# few 2.0 files yet writes correct output; its messages go to a log.
+	# It writes into a private directory and the JSON is renamed into place
+	# last, so builds testing at the same time never read half a conversion.
 	if [ ! -f "$json" ] || [ -n "$(find "$wast" -newer "$json")" ]; then
-		if ! wast2json --enable-all "$wast" -o "$json" >"$dir/wast2json.log" 2>&1; then
-			rm -f "$json"
+		tmp=$WASM_DIR/spec/.tmp.$name.$$
+		rm -rf "$tmp"
+		mkdir -p "$tmp" "$jdir"
+		if wast2json --enable-all "$wast" -o "$tmp/$name.json" >"$dir/wast2json.log" 2>&1; then
+			for f in "$tmp"/*; do
+				[ "$f" = "$tmp/$name.json" ] || mv -f "$f" "$jdir/"
+			done
+			mv -f "$tmp/$name.json" "$json"
+			rmdir "$tmp"
+		else
+			rm -rf "$tmp"
 			echo "$name.wast: wast2json failed (see $dir/wast2json.log), counting ${exp:-1} commands as failed"
 			failed=$((failed + ${exp:-1}))
 			problems=$((problems + 1))
