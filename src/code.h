@@ -71,6 +71,7 @@ struct lowered {
 	X(br_le_s_i) X(br_le_u_i) X(br_ge_s_i) X(br_ge_u_i) \
 	X(br_table)        /* a n rel*(n+1): last is the default */ \
 	X(ret) \
+	X(ret_1)           /* a: return the one result in a */ \
 	X(call)            /* funcidx base */ \
 	X(call_indirect)   /* typeidx table a base */ \
 	/* moves and constants */ \

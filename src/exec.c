@@ -312,7 +312,13 @@ dispatch:
 		pc += pc[3 + (i < n ? i : n)].i;
 		NEXT();
 	}
+	OP(ret_1) {
+		/* The common single result: move it and return in one op. */
+		fp[0] = R(1);
+		goto do_ret;
+	}
 	OP(ret) {
+do_ret:
 		depth--;
 		if (depth == 0) {
 			s->depth = 0;
@@ -902,13 +908,17 @@ do_call:
 		fr->inst = inst;
 		fr->func = callee;
 		fp = nfp;
-		memset(fp + lw->nparams, 0, (size_t)lw->nlocals * sizeof(slot));
-		pc = lw->code;
+		/* Locals start at zero; most functions have a handful. */
+		for (uint32_t k = 0, n = lw->nlocals; k < n; k++)
+			fp[lw->nparams + k].u64 = 0;
 		if (inst != callee->inst) {
 			inst = callee->inst;
 			LOAD_MEM();
 		}
-		NEXT();
+		/* Every body starts with its entry block's fuel op: charge it
+		 * here rather than dispatch to it. */
+		pc = lw->code;
+		ENTER_BLOCK();
 	}
 
 trap_oob_memory:

@@ -333,6 +333,11 @@ static void return_values(lower *L, uint32_t nresults)
 			materialize(L);
 			break;
 		}
+	if (nresults == 1 && L->src[L->h - 1] != 0) {
+		emit(L, OP_ret_1);
+		put(L, L->src[L->h - 1]);
+		return;
+	}
 	for (uint32_t i = 0; i < nresults; i++) {
 		uint32_t from = L->src[L->h - nresults + i];
 		if (from != i) {
