@@ -36,6 +36,13 @@
 #define EP_MAX_LOCALS 50000u
 #endif
 
+/* Fuel metering in the loop. 0 builds an engine without the fuel check (no
+ * fuel, no deadline, no interrupts): only for measuring what metering costs
+ * (docs/performance.md). Never ship it. */
+#ifndef EP_METERING
+#define EP_METERING 1
+#endif
+
 /* Dispatch: computed goto where the compiler has it (gcc, clang), a switch
  * otherwise. -DEP_SWITCH_DISPATCH=1 forces the switch to test that path. */
 #ifndef EP_SWITCH_DISPATCH

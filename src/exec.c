@@ -243,6 +243,13 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 	 * resuming runs the same check again. Branch ops use this too, so
 	 * entering the block they jump to costs no extra dispatch.
 	 */
+#if !EP_METERING
+#define ENTER_BLOCK()                                                         \
+	do {                                                                  \
+		pc += 2;                                                      \
+		NEXT();                                                       \
+	} while (0)
+#else
 #define ENTER_BLOCK()                                                         \
 	do {                                                                  \
 		uint64_t cost_ = pc[1].s;                                     \
@@ -254,6 +261,7 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 		pc += 2;                                                      \
 		NEXT();                                                       \
 	} while (0)
+#endif
 
 #if EP_SWITCH_DISPATCH
 dispatch:
