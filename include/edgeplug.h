@@ -120,6 +120,10 @@ size_t ep_engine_bytes(const ep_engine *engine);
 size_t ep_engine_peak_bytes(const ep_engine *engine);
 /* Cap on total bytes the engine may hold; 0 means no cap. */
 void ep_engine_set_byte_limit(ep_engine *engine, size_t limit);
+/* Cap on the engine's own memory (modules, lowered code, tables, stacks,
+ * instances), leaving linear memories to ep_limits.max_memory_pages;
+ * 0 means no cap. Both caps apply. */
+void ep_engine_set_runtime_limit(ep_engine *engine, size_t limit);
 /* Memory for companions of the engine (the WASI layer), counted and capped
  * like the engine's own: the ep_alloc_fn contract (nsize 0 frees and returns
  * NULL; osize is the size ptr was allocated with, 0 for NULL). Returns NULL

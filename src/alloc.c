@@ -48,12 +48,20 @@ void *ep_engine_realloc(ep_engine *e, void *p, size_t osize, size_t nsize)
 	return ep_realloc(e, p, osize, nsize);
 }
 
-void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
+void ep_engine_set_runtime_limit(ep_engine *e, size_t limit) { e->runtime_limit = limit; }
+
+/* Every allocation: linear says whether it is a linear memory, which the
+ * runtime limit leaves to the store's page caps. */
+static void *engine_realloc(ep_engine *e, void *p, size_t oldn, size_t newn, bool linear)
 {
+	if (!p)
+		oldn = 0;
 	if (newn == 0) {
 		if (p) {
 			e->fn(e->ud, p, oldn, 0);
 			e->bytes -= oldn;
+			if (linear)
+				e->linear -= oldn;
 		}
 		return NULL;
 	}
@@ -61,14 +69,44 @@ void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
 		size_t grow = newn - oldn;
 		if (e->limit && (e->bytes > e->limit || grow > e->limit - e->bytes))
 			return NULL;
+		size_t runtime = e->bytes - e->linear;
+		if (!linear && e->runtime_limit &&
+		    (runtime > e->runtime_limit || grow > e->runtime_limit - runtime))
+			return NULL;
 	}
-	void *q = e->fn(e->ud, p, p ? oldn : 0, newn);
+	void *q = e->fn(e->ud, p, oldn, newn);
 	if (!q)
 		return NULL;
-	e->bytes = e->bytes - (p ? oldn : 0) + newn;
+	e->bytes = e->bytes - oldn + newn;
+	if (linear)
+		e->linear = e->linear - oldn + newn;
 	if (e->bytes > e->peak)
 		e->peak = e->bytes;
 	return q;
+}
+
+void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
+{
+	return engine_realloc(e, p, oldn, newn, false);
+}
+
+void *ep_realloc_linear(ep_engine *e, void *p, size_t oldn, size_t newn)
+{
+	return engine_realloc(e, p, oldn, newn, true);
+}
+
+void *ep_zalloc_linear(ep_engine *e, size_t n)
+{
+	void *p = engine_realloc(e, NULL, 0, n ? n : 1, true);
+	if (p)
+		memset(p, 0, n ? n : 1);
+	return p;
+}
+
+void ep_free_linear(ep_engine *e, void *p, size_t n)
+{
+	if (p)
+		engine_realloc(e, p, n ? n : 1, 0, true);
 }
 
 void *ep_alloc(ep_engine *e, size_t n)

@@ -904,9 +904,10 @@ static int budget_option(budgets *b, int argc, char **argv, int *i)
 		b->limits.max_stack_slots = (uint32_t)(n / 8);
 		return 1;
 	case 5: /* --max-runtime-memory */
-		if (!parse_with_unit(v, size_units, &n) || n == 0 || n > SIZE_MAX)
+		if (!parse_with_unit(v, size_units, &n) || n == 0)
 			goto bad;
-		b->runtime_bytes = n;
+		/* More than a 32-bit board can address means "all of it". */
+		b->runtime_bytes = n > SIZE_MAX ? SIZE_MAX : n;
 		return 1;
 	case 6: /* --timeout */
 		if (!parse_with_unit(v, duration_units, &n) || n == 0)
@@ -947,6 +948,9 @@ static int arm_deadline(uint64_t ms, ep_wasi *w)
 	sa.sa_flags = SA_RESTART;
 	struct itimerval it;
 	memset(&it, 0, sizeof it);
+	/* A 32-bit time_t timer stops at 2^31 s: longer is "never" anyway. */
+	if (ms / 1000 > INT32_MAX)
+		ms = (uint64_t)INT32_MAX * 1000;
 	it.it_value.tv_sec = (time_t)(ms / 1000);
 	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
 	it.it_interval.tv_usec = 5000;
@@ -1189,16 +1193,12 @@ static int run_wasi(ep_engine *engine, const ep_module *m, const char *path, con
 	run_store = store;
 	if (store && b->has_fuel)
 		ep_store_set_fuel(store, b->fuel);
-	/* From here the engine also holds linear memory: its byte cap grows by
-	 * the memory cap (none when that does not fit a size_t). */
-	uint64_t linear = b->has_max_memory ? (uint64_t)b->limits.max_memory_pages * 65536
-	                                    : (uint64_t)65536 * 65536;
-	uint64_t cap = b->runtime_bytes + linear;
-	ep_engine_set_byte_limit(engine, cap > SIZE_MAX ? 0 : (size_t)cap);
+
 	uint32_t n = ep_module_import_count(m);
 	imports = calloc(n ? n : 1, sizeof *imports);
 	if (!store || !imports) {
-		fprintf(stderr, "edgeplug: %s: out of memory\n", path);
+		fprintf(stderr, "edgeplug: %s: out of memory for the store's stacks "
+		        "(engine memory limit: see --max-runtime-memory)\n", path);
 		rc = RC_SOFTWARE;
 		goto out;
 	}
@@ -1378,9 +1378,9 @@ static int cmd_run(int argc, char **argv)
 		rc = RC_SOFTWARE;
 		goto out;
 	}
-	/* Loading holds only the engine's own memory: a module too big for
-	 * the runtime budget fails here, cleanly. */
-	ep_engine_set_byte_limit(engine, (size_t)b.runtime_bytes);
+	/* The engine's own memory, all of it: the module and its code, then
+	 * stacks, tables and instances. Linear memory has its own cap. */
+	ep_engine_set_runtime_limit(engine, (size_t)b.runtime_bytes);
 	rc = load(engine, path, &m, &nm);
 	if (rc != RC_OK)
 		goto out;

@@ -126,7 +126,7 @@ static uint8_t *mem_alloc(ep_engine *e, uint32_t pages)
 {
 	if (!mem_fits(pages))
 		return NULL;
-	return ep_zalloc(e, mem_bytes(pages));
+	return ep_zalloc_linear(e, mem_bytes(pages));
 }
 
 static void inst_node_free(ep_engine *e, struct inst_node *n)
@@ -134,7 +134,7 @@ static void inst_node_free(ep_engine *e, struct inst_node *n)
 	for (uint32_t i = 0; i < n->ntables; i++)
 		ep_free(e, n->tables[i].t.elems, table_bytes(n->tables[i].t.size));
 	for (uint32_t i = 0; i < n->nmems; i++)
-		ep_free(e, n->mems[i].m.data, mem_bytes(n->mems[i].m.pages));
+		ep_free_linear(e, n->mems[i].m.data, mem_bytes(n->mems[i].m.pages));
 	ep_free(e, n, n->hdr.size);
 }
 
@@ -148,7 +148,7 @@ static void obj_free(ep_engine *e, struct obj *o)
 	}
 	case OBJ_MEMORY: {
 		struct mem_node *n = (struct mem_node *)o;
-		ep_free(e, n->mem.m.data, mem_bytes(n->mem.m.pages));
+		ep_free_linear(e, n->mem.m.data, mem_bytes(n->mem.m.pages));
 		break;
 	}
 	case OBJ_INSTANCE:
@@ -377,7 +377,7 @@ int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta)
 	if (delta > mem->max_pages - old || !mem_fits((uint64_t)old + delta))
 		return -1;
 	uint32_t pages = old + delta;
-	uint8_t *p = ep_realloc(s->engine, mem->data, mem_bytes(old), mem_bytes(pages));
+	uint8_t *p = ep_realloc_linear(s->engine, mem->data, mem_bytes(old), mem_bytes(pages));
 	if (!p)
 		return -1;
 	memset(p + (size_t)old * EP_PAGE_SIZE, 0, (size_t)delta * EP_PAGE_SIZE);

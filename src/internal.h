@@ -28,6 +28,8 @@ struct ep_engine {
 	ep_alloc_fn fn;
 	void *ud;
 	size_t bytes, peak, limit;   /* limit 0: none */
+	size_t linear;               /* of bytes: linear memories */
+	size_t runtime_limit;        /* cap on bytes - linear; 0: none */
 };
 
 void *ep_alloc(ep_engine *e, size_t n);              /* uninitialised */
@@ -36,6 +38,11 @@ void *ep_zalloc(ep_engine *e, size_t n);             /* zeroed */
 void *ep_zalloc_array(ep_engine *e, size_t n, size_t size);
 void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn);
 void ep_free(ep_engine *e, void *p, size_t n);
+/* The same for linear memory: counted in bytes and the total limit, but
+ * not in the runtime limit (store page caps bound it instead). */
+void *ep_realloc_linear(ep_engine *e, void *p, size_t oldn, size_t newn);
+void *ep_zalloc_linear(ep_engine *e, size_t n);
+void ep_free_linear(ep_engine *e, void *p, size_t n);
 
 /* Formats err (if non-NULL) and returns status. */
 ep_status ep_fail(ep_error *err, ep_status status, size_t offset, uint32_t func,
