@@ -1,6 +1,7 @@
 # edgeplug - plain GNU make. `make` builds build/$(BOARD)/edgeplug.
-#   make test           unit tests, CLI tests, WASI tests and the spec testsuite
+#   make test           unit tests, CLI, WASI and budget tests and the spec testsuite
 #   make wasi-test      the WASI tests only (tests/wasi: clang --target=wasm32-wasi)
+#   make limits-test    the budget options of `edgeplug run` (tests/limits, docs/limits.md)
 #   make demo           build examples/wc.c for WASI and run it on examples/data
 #   make spec           the spec testsuite only (TESTSUITE=dir to override)
 #   make test SANITIZE=1  the same under ASan+UBSan (clang, dynamic, build/sanitize)
@@ -109,7 +110,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit cli-test wasi-test spec spec-switch
+test: all unit cli-test wasi-test limits-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -120,6 +121,12 @@ WASI_CC ?= clang --target=wasm32-wasi
 
 wasi-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/wasi/run.sh
+
+# Budgets from the command line (--fuel, --max-*, --timeout, --stats): WASI
+# plugins and .wat fixtures; prints each measured fuel count ("fuel NAME =
+# N"), which must be the same on every board.
+limits-test: $(B)/edgeplug
+	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/limits/run.sh
 
 $(B)/examples/%.wasm: examples/%.wat
 	@mkdir -p $(dir $@)
@@ -161,4 +168,4 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test size-check demo clean bench bench-smoke
+.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
