@@ -2,13 +2,13 @@
  * exec.c - the interpreter loop.
  *
  * Owns: running lowered code (code.h) against a store's stacks: dispatch,
- * the fuel check (OP(fuel)), the memory bounds check (MEM_EA), calls and
+ * the fuel check (ENTER_BLOCK, refuel), the memory bounds check (MEM_EA), calls and
  * returns, traps, and suspension of a call that ran out of fuel. It does not
  * allocate, print or exit; memory and table growth go through instance.c.
  *
- * Hot state lives in locals: pc, fp, the memory base and size, and the fuel
- * used so far. The fuel limit is read from the store at each block so that
- * ep_store_interrupt can stop a loop by zeroing it.
+ * Hot state lives in locals: pc, fp, the memory base and size, and what is
+ * left of the current fuel chunk (see refuel). ep_store_interrupt zeroes the
+ * store's fuel limit, which the loop sees at its next refuel.
  */
 #include <math.h>
 
@@ -220,7 +220,24 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 	const uint32_t max_depth = s->limits.max_call_depth;
 	slot *const stack_end = s->stack + s->limits.max_stack_slots;
 	ep_instance *inst = frames[depth - 1].func->inst;
-	uint64_t used = s->fuel_used;
+	/*
+	 * Fuel is charged against a local chunk of the budget (at most
+	 * EP_FUEL_CHUNK units), so the check at each block is a subtract and a
+	 * sign test on a register. Only when a chunk runs out does the slow
+	 * path (refuel) look at the store: the real limit, which
+	 * ep_store_interrupt zeroes, and the interrupt flag. Charges stay exact:
+	 * a block that does not fit what is left of the budget never runs.
+	 */
+	uint64_t chunk_base = s->fuel_used;   /* fuel used when the chunk began */
+	uint64_t chunk = 0;                   /* its size; 0 forces a refuel */
+	int64_t left = 0;                     /* units of it not yet charged */
+#define USED() (chunk_base + (chunk - (uint64_t)left))
+#define FUEL_RESYNC()                                                         \
+	do {                                                                  \
+		chunk_base = USED();                                          \
+		chunk = 0;                                                    \
+		left = 0;                                                     \
+	} while (0)
 	uint8_t *mbase;
 	uint64_t msize;
 	ep_trap trap = EP_TRAP_NONE;
@@ -252,12 +269,9 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 #else
 #define ENTER_BLOCK()                                                         \
 	do {                                                                  \
-		uint64_t cost_ = pc[1].s;                                     \
-		if (used + cost_ > s->fuel_limit) {                           \
-			trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL; \
-			goto suspend;                                         \
-		}                                                             \
-		used += cost_;                                                \
+		left -= (int64_t)pc[1].s;                                     \
+		if (left < 0)                                                 \
+			goto refuel;                                          \
 		pc += 2;                                                      \
 		NEXT();                                                       \
 	} while (0)
@@ -330,7 +344,7 @@ do_ret:
 		depth--;
 		if (depth == 0) {
 			s->depth = 0;
-			s->fuel_used = used;
+			s->fuel_used = USED();
 			return EP_OK;
 		}
 		frame *fr = &frames[depth];
@@ -449,7 +463,7 @@ do_ret:
 	}
 	OP(memory_grow) {
 		uint32_t delta = R(2).u32;
-		s->fuel_used = used;
+		s->fuel_used = USED();
 		R(1).i32 = memory_grow(s, inst->mems[0], delta);
 		LOAD_MEM();
 		pc += 3;
@@ -883,7 +897,7 @@ do_ret:
 	 * recursion into a trap; the host C stack never grows. */
 do_call:
 	if (callee->host) {
-		s->fuel_used = used;
+		s->fuel_used = USED();
 		s->depth = depth;
 		trap = call_host(s, inst, callee, nfp, err);
 		if (trap == EP_TRAP_INTERRUPT) {
@@ -895,6 +909,9 @@ do_call:
 		if (trap != EP_TRAP_NONE)
 			goto trap_reported;
 		LOAD_MEM();
+		/* The host may have changed the budget: take a fresh chunk at
+		 * the next block. */
+		FUEL_RESYNC();
 		if (s->interrupted) {
 			/* Interrupted while the host ran: stop right after it. */
 			trap = EP_TRAP_INTERRUPT;
@@ -929,6 +946,34 @@ do_call:
 		ENTER_BLOCK();
 	}
 
+#if EP_METERING
+refuel: {
+	/* The chunk is used up (pc is at the block's fuel op, nothing of the
+	 * block has run): check the store, then take the next chunk. */
+	uint64_t cost = pc[1].s;
+	left += (int64_t)cost;
+	uint64_t used_now = USED();
+	uint64_t limit = s->fuel_limit;
+	if (s->interrupted || used_now + cost > limit) {
+		chunk_base = used_now;
+		chunk = 0;
+		left = 0;
+		trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL;
+		goto suspend;
+	}
+	uint64_t take = limit - used_now;
+	if (take > EP_FUEL_CHUNK)
+		take = EP_FUEL_CHUNK;
+	if (take < cost)
+		take = cost;
+	chunk_base = used_now;
+	chunk = take;
+	left = (int64_t)(take - cost);
+	pc += 2;
+	NEXT();
+}
+#endif
+
 trap_oob_memory:
 	trap = EP_TRAP_OOB_MEMORY;
 	goto trap;
@@ -946,7 +991,7 @@ trap_invalid_conversion:
 	goto trap;
 trap_undefined_element:
 	/* The one trap exit: record where, unwind the whole call. */
-	s->fuel_used = used;
+	s->fuel_used = USED();
 	s->depth = 0;
 	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index,
 	        "undefined element in function %u", (unsigned)frames[depth - 1].func->index);
@@ -954,7 +999,7 @@ trap_undefined_element:
 		err->trap = trap;
 	return EP_ERR_TRAP;
 trap:
-	s->fuel_used = used;
+	s->fuel_used = USED();
 	s->depth = 0;
 	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index, "%s in function %u",
 	        ep_trap_name(trap), (unsigned)frames[depth - 1].func->index);
@@ -963,7 +1008,7 @@ trap:
 	return EP_ERR_TRAP;
 trap_reported:
 	/* call_host already filled err. */
-	s->fuel_used = used;
+	s->fuel_used = USED();
 	s->depth = 0;
 	return EP_ERR_TRAP;
 suspend:
@@ -971,7 +1016,7 @@ suspend:
 	 * has run, so resuming re-executes its fuel check. The exception is an
 	 * interrupt around a host call, which suspends mid-block at a call
 	 * op or just after one; resuming there charges nothing again. */
-	s->fuel_used = used;
+	s->fuel_used = USED();
 	s->depth = depth;
 	s->suspended = true;
 	s->susp_pc = pc;
