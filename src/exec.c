@@ -132,6 +132,28 @@ typedef int64_t T_i64;
 typedef float T_f32;
 typedef double T_f64;
 
+/* memory.copy. musl's memmove copies an overlap whose destination lies
+ * above its source one byte at a time; copying 8-byte words from the top
+ * down is as safe (each word is read before anything above it is written
+ * over) and many times faster. */
+static void copy_overlapping(uint8_t *d, const uint8_t *s, size_t n)
+{
+	if (d <= s || d >= s + n) {
+		memmove(d, s, n);
+		return;
+	}
+	while (n >= 8) {
+		uint64_t w;
+		n -= 8;
+		memcpy(&w, s + n, 8);
+		memcpy(d + n, &w, 8);
+	}
+	while (n > 0) {
+		n--;
+		d[n] = s[n];
+	}
+}
+
 /* ---- host calls ---- */
 
 static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot *args,
@@ -481,7 +503,7 @@ do_ret:
 		uint64_t d = R(1).u32, src = R(2).u32, n = R(3).u32;
 		if (d + n > msize || src + n > msize)
 			goto trap_oob_memory;
-		memmove(mbase + d, mbase + src, (size_t)n);
+		copy_overlapping(mbase + d, mbase + src, (size_t)n);
 		pc += 4;
 		NEXT();
 	}
