@@ -670,40 +670,49 @@ do_ret:
 	BIN(i32_add, u32, u32, x + y)
 	BIN(i32_sub, u32, u32, x - y)
 	BIN(i32_mul, u32, u32, x * y)
-	OP(i32_div_s) {
-		int32_t x = R(2).i32, y = R(3).i32;
-		if (y == 0)
-			goto trap_div_zero;
-		if (x == INT32_MIN && y == -1)
-			goto trap_overflow;
-		R(1).i32 = x / y;
-		pc += 4;
-		NEXT();
+	/* Division: a zero divisor traps; so does the one signed quotient that
+	 * overflows (MIN / -1), whose remainder is defined as 0. */
+#define DIV_S(name, field, min)                                               \
+	OP(name) {                                                            \
+		T_##field x = R(2).field, y = R(3).field;                     \
+		if (y == 0)                                                   \
+			goto trap_div_zero;                                   \
+		if (x == (min) && y == -1)                                    \
+			goto trap_overflow;                                   \
+		R(1).field = x / y;                                           \
+		pc += 4;                                                      \
+		NEXT();                                                       \
 	}
-	OP(i32_div_u) {
-		uint32_t x = R(2).u32, y = R(3).u32;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).u32 = x / y;
-		pc += 4;
-		NEXT();
+#define REM_S(name, field)                                                    \
+	OP(name) {                                                            \
+		T_##field x = R(2).field, y = R(3).field;                     \
+		if (y == 0)                                                   \
+			goto trap_div_zero;                                   \
+		R(1).field = y == -1 ? 0 : x % y;                             \
+		pc += 4;                                                      \
+		NEXT();                                                       \
 	}
-	OP(i32_rem_s) {
-		int32_t x = R(2).i32, y = R(3).i32;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).i32 = y == -1 ? 0 : x % y;
-		pc += 4;
-		NEXT();
+#define DIV_U(name, field, op)                                                \
+	OP(name) {                                                            \
+		T_##field x = R(2).field, y = R(3).field;                     \
+		if (y == 0)                                                   \
+			goto trap_div_zero;                                   \
+		R(1).field = x op y;                                          \
+		pc += 4;                                                      \
+		NEXT();                                                       \
 	}
-	OP(i32_rem_u) {
-		uint32_t x = R(2).u32, y = R(3).u32;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).u32 = x % y;
-		pc += 4;
-		NEXT();
-	}
+	DIV_S(i32_div_s, i32, INT32_MIN)
+	DIV_U(i32_div_u, u32, /)
+	REM_S(i32_rem_s, i32)
+	DIV_U(i32_rem_u, u32, %)
+	DIV_S(i64_div_s, i64, INT64_MIN)
+	DIV_U(i64_div_u, u64, /)
+	REM_S(i64_rem_s, i64)
+	DIV_U(i64_rem_u, u64, %)
+#undef DIV_S
+#undef REM_S
+#undef DIV_U
+
 	BIN(i32_and, u32, u32, x & y)
 	BIN(i32_or, u32, u32, x | y)
 	BIN(i32_xor, u32, u32, x ^ y)
@@ -716,40 +725,6 @@ do_ret:
 	BIN(i64_add, u64, u64, x + y)
 	BIN(i64_sub, u64, u64, x - y)
 	BIN(i64_mul, u64, u64, x * y)
-	OP(i64_div_s) {
-		int64_t x = R(2).i64, y = R(3).i64;
-		if (y == 0)
-			goto trap_div_zero;
-		if (x == INT64_MIN && y == -1)
-			goto trap_overflow;
-		R(1).i64 = x / y;
-		pc += 4;
-		NEXT();
-	}
-	OP(i64_div_u) {
-		uint64_t x = R(2).u64, y = R(3).u64;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).u64 = x / y;
-		pc += 4;
-		NEXT();
-	}
-	OP(i64_rem_s) {
-		int64_t x = R(2).i64, y = R(3).i64;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).i64 = y == -1 ? 0 : x % y;
-		pc += 4;
-		NEXT();
-	}
-	OP(i64_rem_u) {
-		uint64_t x = R(2).u64, y = R(3).u64;
-		if (y == 0)
-			goto trap_div_zero;
-		R(1).u64 = x % y;
-		pc += 4;
-		NEXT();
-	}
 	BIN(i64_and, u64, u64, x & y)
 	BIN(i64_or, u64, u64, x | y)
 	BIN(i64_xor, u64, u64, x ^ y)
