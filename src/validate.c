@@ -532,7 +532,7 @@ static ep_status check_fc(vstate *v, const insn *in)
 static ep_status check_br_table(vstate *v, const insn *in)
 {
 	ep_status st;
-	const ctl *def;
+	const ctl *def = NULL;   /* set by get_label; gcc -O2 cannot tell */
 	const uint8_t *dtypes, *types;
 	uint32_t dn, n;
 	if ((st = pop(v, EP_I32)) || (st = get_label(v, in->a, &def)))
@@ -540,7 +540,7 @@ static ep_status check_br_table(vstate *v, const insn *in)
 	label_types(def, &dtypes, &dn);
 	size_t p = in->targets_off;
 	for (uint32_t i = 0; i < in->count; i++) {
-		const ctl *c;
+		const ctl *c = NULL;
 		if ((st = get_label(v, insn_br_table_target(v->m, &p), &c)))
 			return st;
 		label_types(c, &types, &n);
@@ -605,8 +605,8 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 
 		const uint8_t *params, *results, *types;
 		uint32_t nparams, nresults, n;
-		const ctl *c;
-		uint8_t t1, t2;
+		const ctl *c = NULL;
+		uint8_t t1 = 0, t2 = 0;   /* set by pop_any before any use */
 		ctl done;
 		switch (op) {
 		case 0x00:  /* unreachable */
