@@ -23,7 +23,7 @@ B := build/$(BOARD)
 SANFLAGS :=
 # musl's static (non-PIE) startup never applies PT_GNU_RELRO, so relro would
 # only pad the file: 32 KiB on AArch64, where segments align to 64 KiB.
-LDSTATIC := -static -Wl,-z,norelro
+LDSTATIC := -static -no-pie -Wl,-z,norelro
 endif
 # What wat2wasm and wast2json make for the tests: host-built once, shared by
 # every board and build, so each board is tested on the very same bytes.
@@ -33,8 +33,12 @@ WARN := -Wall -Wextra -Wno-unused-parameter
 # Nothing unwinds C frames (no C++, no backtraces in the shipped binary):
 # unwind tables are 8-12 KB of dead weight. Sanitizer builds keep them.
 NOUNWIND := $(if $(filter 1,$(SANITIZE)),,-fno-asynchronous-unwind-tables -fno-unwind-tables)
+# The shipped binaries are static executables at a fixed address: position-
+# independent code only costs there, and without it the interpreter's code
+# cells hold handler addresses directly (src/code.h).
+NOPIE := $(if $(filter 1,$(SANITIZE)),,-fno-pie)
 CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) \
-	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(SANFLAGS) $(EXTRA_CFLAGS)
+	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
 OPT_SMALL := -Os
@@ -82,7 +86,7 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
-$(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(HDRS)
+$(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a -lm
 

@@ -20,19 +20,24 @@
 
 /*
  * One cell is 32 bits on every board. Under computed goto an operation cell
- * holds its handler: the address itself where pointers are 32 bits, or its
- * distance from the first handler on 64-bit hosts, which keeps code half the
- * size for one add per dispatch. Under the switch it holds the op number.
+ * holds its handler: the address itself where it fits 32 bits (32-bit
+ * boards, and 64-bit code built without -fPIE), else its distance from the
+ * first handler, for one add per dispatch. Under the switch it holds the op
+ * number.
  */
 typedef union cell {
 	uint32_t s;   /* op, slot index or 32-bit immediate */
 	int32_t i;    /* jump distance */
 } cell;
 
-#if UINTPTR_MAX == 0xffffffffu
+#if UINTPTR_MAX == 0xffffffffu || !(defined(__PIE__) || defined(__PIC__))
+/* Code built without -fPIE (the shipped static binaries) sits below 4 GiB,
+ * so a 32-bit cell holds the address itself; lower_module checks it. */
+#define EP_HANDLER_ABSOLUTE 1
 #define EP_HANDLER_CELL(h, base) ((uint32_t)(uintptr_t)(h))
 #define EP_HANDLER_OF(c, base) ((const void *)(uintptr_t)(c))
 #else
+#define EP_HANDLER_ABSOLUTE 0
 #define EP_HANDLER_CELL(h, base) ((uint32_t)((const char *)(h) - (const char *)(base)))
 #define EP_HANDLER_OF(c, base) ((const void *)((const char *)(base) + (int32_t)(c)))
 #endif

@@ -229,6 +229,7 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 		return EP_OK;
 	}
 	const void *const handler_base = handlers[0];
+	(void)handler_base;   /* unused where cells hold absolute addresses */
 #else
 	if (handlers_out) {
 		*handlers_out = NULL;

@@ -1063,6 +1063,13 @@ ep_status lower_module(ep_module *m, ep_error *err)
 	L.err = err;
 	L.handlers = exec_handlers();
 	ep_status st = EP_OK;
+#if EP_HANDLER_ABSOLUTE && UINTPTR_MAX > 0xffffffffu
+	/* Absolute handler cells need the loop's code below 4 GiB. */
+	for (int i = 0; L.handlers && i < OP_COUNT; i++)
+		if ((uintptr_t)L.handlers[i] > UINT32_MAX)
+			return ep_fail(err, EP_ERR_LIMIT, SIZE_MAX, UINT32_MAX,
+			               "interpreter loaded above 4 GiB: build exec.c with -fPIE");
+#endif
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && st == EP_OK; i++) {
 		st = lower_func(&L, i);
 		if (L.code) {
