@@ -11,92 +11,25 @@
 # The last line is always "N passed, M failed"; exits 1 if M > 0.
 set -u
 
-B=${B:-build/x86_64}
-QEMU=${QEMU:-}
-EP=$B/edgeplug
+HERE=$(dirname "$0")
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 D=${WASM_DIR:-$B}/cli   # fixtures, shared
 R=$B/cli                # this build's outputs
-HERE=$(dirname "$0")
-pass=0
-fail=0
-OUT=            # where the case's stdout goes; empty means $R/out
 
 mkdir -p "$D" "$R"
 
-indent() { sed 's/^/    | /' "$1"; }
-
-# check FILE WANT: WANT is
-#   (empty)   FILE is empty
-#   *         anything
-#   ~REGEX    FILE is exactly one line and it matches the extended regex
-#   +REGEX    some line of FILE matches the extended regex
-#   TEXT      FILE is exactly TEXT plus a newline
-check() {
-	case $2 in
-	'') [ ! -s "$1" ] ;;
-	'*') true ;;
-	'~'*) [ "$(wc -l <"$1")" -eq 1 ] && grep -Eq -- "${2#?}" "$1" ;;
-	'+'*) grep -Eq -- "${2#?}" "$1" ;;
-	*) printf '%s\n' "$2" | cmp -s - "$1" ;;
-	esac
-}
-
-# t NAME RC STDOUT STDERR ARGS...: runs edgeplug ARGS and checks the exit
-# code and both streams (see check).
-t() {
-	name=$1 want_rc=$2 want_out=$3 want_err=$4
-	shift 4
-	out=${OUT:-$R/out}
-	$QEMU "$EP" "$@" >"$out" 2>"$R/err" </dev/null
-	rc=$?
-	why=
-	[ "$rc" = "$want_rc" ] || why="exit code $rc, want $want_rc"
-	if [ -z "$OUT" ] && ! check "$R/out" "$want_out"; then
-		why="${why:+$why; }stdout differs"
-	fi
-	if ! check "$R/err" "$want_err"; then
-		why="${why:+$why; }stderr differs"
-	fi
-	if [ -z "$why" ]; then
-		pass=$((pass + 1))
-		return
-	fi
-	fail=$((fail + 1))
-	echo "FAIL $name: $why"
-	echo "  command: edgeplug $*"
-	if [ -z "$OUT" ]; then
-		echo "  stdout:"
-		indent "$R/out"
-		echo "  wanted stdout: $want_out"
-	fi
-	echo "  stderr:"
-	indent "$R/err"
-	echo "  wanted stderr: $want_err"
-}
-
 # ---- fixtures ----
-built=1
 for w in "$HERE"/*.wat "$HERE"/../../examples/fib.wat; do
 	n=$(basename "$w" .wat)
 	case $n in
 	invalid-*) flags=--no-check ;;   # decodes, must not validate
 	*) flags= ;;
 	esac
-	if wat2wasm $flags "$w" -o "$D/$n.wasm.$$" 2>"$R/wat2wasm.log"; then
-		mv -f "$D/$n.wasm.$$" "$D/$n.wasm"
-	else
-		rm -f "$D/$n.wasm.$$"
-		fail=$((fail + 1))
-		built=0
-		echo "FAIL building $w:"
-		indent "$R/wat2wasm.log"
-	fi
+	build "$w" "$D/$n.wasm" wat2wasm $flags "$w"
 done
-if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
-	[ -x "$EP" ] || { echo "FAIL: $EP is missing"; fail=$((fail + 1)); }
-	echo "$pass passed, $fail failed"
-	exit 1
-fi
+built_or_stop
+
 # put NAME BYTES: a crafted fixture (BYTES is a printf format on purpose).
 # shellcheck disable=SC2059
 put() { printf "$2" >"$D/$1.$$" && mv -f "$D/$1.$$" "$D/$1"; }
@@ -240,10 +173,8 @@ t trap-start       134 "" "~^edgeplug: trap: .*unreachable" run --invoke main "$
 # ---- output that cannot be written ----
 if [ -w /dev/full ]; then
 	OUT=/dev/full
-	t write-error  70 "" "edgeplug: cannot write output: No space left on device" run --invoke add_i32 "$V" 1 2
-	OUT=
+	t write-error  70 '*' "edgeplug: cannot write output: No space left on device" run --invoke add_i32 "$V" 1 2
 fi
 
 rm -f "$R/huge.wasm"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -21,99 +21,29 @@
 # The last line is always "N passed, M failed"; exits 1 if M > 0.
 set -u
 
-B=${B:-build/x86_64}
-QEMU=${QEMU:-}
-EP=$B/edgeplug
+HERE=$(dirname "$0")
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 W=${WASM_DIR:-$B}/limits    # plugins and fixtures, shared
 R=$B/limits                 # this build's outputs
-HERE=$(dirname "$0")
 WASI_CC=${WASI_CC:-clang --target=wasm32-wasi}
-pass=0
-fail=0
-# Per-case settings, back to these defaults after every case:
-IN=/dev/null    # the case's stdin
-OUT=            # where the case's stdout goes; empty means $R/out
+# Per-case settings besides IN and OUT (tests/lib.sh), back to these
+# defaults after every case:
 GUARD=          # a prefix for edgeplug (the deadline cases' timeout(1))
 took=0          # seconds the last case took (whole seconds, for the deadline cases)
 
 mkdir -p "$W" "$R"
 
-indent() { sed 's/^/    | /' "$1"; }
-
-# check FILE WANT: WANT is
-#   (empty)   FILE is empty
-#   *         anything
-#   ~REGEX    FILE is exactly one line and it matches the extended regex
-#   +REGEX    some line of FILE matches the extended regex
-#   @FILE2    FILE has the same bytes as FILE2
-#   TEXT      FILE is exactly TEXT plus a newline
-check() {
-	case $2 in
-	'') [ ! -s "$1" ] ;;
-	'*') true ;;
-	'~'*) [ "$(wc -l <"$1")" -eq 1 ] && grep -Eq -- "${2#?}" "$1" ;;
-	'+'*) grep -Eq -- "${2#?}" "$1" ;;
-	'@'*) cmp -s "$1" "${2#?}" ;;
-	*) printf '%s\n' "$2" | cmp -s - "$1" ;;
-	esac
-}
-
-ok() {
-	pass=$((pass + 1))
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL $1"
-}
-
-# t NAME RC STDOUT STDERR ARGS...: runs edgeplug ARGS with stdin from $IN,
-# and checks the exit code and both streams (see check). Sets took.
-t() {
-	name=$1 want_rc=$2 want_out=$3 want_err=$4
-	shift 4
-	out=${OUT:-$R/out}
+# How t (tests/lib.sh) runs edgeplug here: behind $GUARD, which is back to
+# none after every case; sets took.
+run_case() {
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
-	$GUARD $QEMU "$EP" "$@" >"$out" 2>"$R/err" <"$IN"
-	rc=$?
+	$GUARD $QEMU "$EP" "$@"
+	case_rc=$?
 	took=$(($(date +%s) - t0))
-	IN=/dev/null OUT='' GUARD=''
-	why=
-	[ "$rc" = "$want_rc" ] || why="exit code $rc, want $want_rc"
-	if ! check "$out" "$want_out"; then
-		why="${why:+$why; }stdout differs"
-	fi
-	if ! check "$R/err" "$want_err"; then
-		why="${why:+$why; }stderr differs"
-	fi
-	if [ -z "$why" ]; then
-		ok
-		return
-	fi
-	bad "$name: $why"
-	echo "  command: edgeplug $*"
-	if [ "$(wc -c <"$out")" -lt 4000 ]; then
-		echo "  stdout:"
-		indent "$out"
-	fi
-	echo "  wanted stdout: $want_out"
-	if [ "$(wc -c <"$R/err")" -lt 4000 ]; then
-		echo "  stderr:"
-		indent "$R/err"
-	fi
-	echo "  wanted stderr: $want_err"
-}
-
-# expect NAME COMMAND...: passes when COMMAND succeeds.
-expect() {
-	name=$1
-	shift
-	if "$@"; then
-		ok
-	else
-		bad "$name"
-	fi
+	GUARD=
+	return "$case_rc"
 }
 
 # The number after KEY= on the stats line of FILE (empty when there is none).
@@ -140,35 +70,18 @@ is_num() {
 }
 
 # ---- plugins ----
-built=1
-build_failed() {
-	fail=$((fail + 1))
-	built=0
-	echo "FAIL building $1:"
-	indent "$R/build.log"
-}
 for c in "$HERE"/*.c; do
 	n=$(basename "$c" .c)
 	if [ "$W/$n.wasm" -nt "$c" ]; then
 		continue
 	fi
-	if $WASI_CC -O2 -Wall -Wextra -Wno-unused-result "$c" -o "$W/$n.wasm.$$" \
-	   >"$R/build.log" 2>&1; then
-		mv -f "$W/$n.wasm.$$" "$W/$n.wasm"
-	else
-		rm -f "$W/$n.wasm.$$"
-		build_failed "$c"
-	fi
+	# shellcheck disable=SC2086
+	build "$c" "$W/$n.wasm" $WASI_CC -O2 -Wall -Wextra -Wno-unused-result "$c"
 done
 # With a name section, so traps name their function.
 for w in "$HERE"/*.wat; do
 	n=$(basename "$w" .wat)
-	if wat2wasm --debug-names "$w" -o "$W/$n.wasm.$$" >"$R/build.log" 2>&1; then
-		mv -f "$W/$n.wasm.$$" "$W/$n.wasm"
-	else
-		rm -f "$W/$n.wasm.$$"
-		build_failed "$w"
-	fi
+	build "$w" "$W/$n.wasm" wat2wasm --debug-names "$w"
 done
 
 # Huge counts, as text for wat2wasm (about a second in all). Each exports
@@ -179,11 +92,9 @@ gen() {
 	if [ "$W/$1.wasm" -nt "$0" ]; then
 		return
 	fi
-	if awk "BEGIN { $2 }" >"$R/$1.wat" &&
-	   wat2wasm "$R/$1.wat" -o "$W/$1.wasm.$$" >"$R/build.log" 2>&1; then
-		mv -f "$W/$1.wasm.$$" "$W/$1.wasm"
+	if awk "BEGIN { $2 }" >"$R/$1.wat"; then
+		build "$1 (generated)" "$W/$1.wasm" wat2wasm "$R/$1.wat"
 	else
-		rm -f "$W/$1.wasm.$$"
 		build_failed "$1 (generated)"
 	fi
 	rm -f "$R/$1.wat"
@@ -201,11 +112,7 @@ done
 gen elem-1000000 'printf "(module (table 1000000 funcref) (func (export \"_start\"))";
 	printf " (elem (i32.const 0) func"; for (i = 0; i < 1000000; i++) printf " 0"; print "))"'
 
-if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
-	[ -x "$EP" ] || { echo "FAIL: $EP is missing"; fail=$((fail + 1)); }
-	echo "$pass passed, $fail failed"
-	exit 1
-fi
+built_or_stop
 
 STATS='^stats: fuel_used=[0-9]+ peak_memory_bytes=[0-9]+ max_call_depth=[0-9]+ wall_ms=[0-9]+ engine_peak_bytes=[0-9]+$'
 
@@ -494,5 +401,4 @@ t stats-with-options 0 "i32:100" "~$STATS" \
 	run --fuel 1000000 --max-memory 1M --max-table-elements 10 --max-call-depth 200 \
 	--max-stack 64K --max-runtime-memory 16M --timeout 1m --stats --invoke rec "$W/depth.wasm" 100
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -3,31 +3,12 @@
  * insn_decode, crafted malformed and hostile binaries, every truncation and
  * byte flips of a real module, and allocator refusal at every allocation.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-static int passed, failed;
-
-static void check(bool ok, int line, const char *fmt, ...)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL line %d: ", line);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
+#include "check.h"
 
 /* A small real module (tests/unit/real.wat in spirit: imports of every
  * kind, locals, nested blocks, br_table, bulk memory, three element
@@ -1084,6 +1065,5 @@ int main(void)
 	test_corruptions();
 	test_alloc_failures();
 	test_public_api();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return check_summary();
 }

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,71 +22,7 @@
 
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
-
-static int passed, failed;
-static const char *fixture_dir = "build/wasm/unit/wasi";
-
-static void check(bool ok, int line, const char *fmt, ...)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL line %d: ", line);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void fatal(int line, const char *what, const char *why)
-{
-	printf("FAIL line %d: %s: %s\n", line, what, why ? why : "");
-	printf("%d passed, %d failed\n", passed, failed + 1);
-	exit(1);
-}
-
-#define FATAL(what, why) fatal(__LINE__, (what), (why))
-
-static uint8_t *read_fixture(const char *name, size_t *len)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s.wasm", fixture_dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		FATAL(path, strerror(errno));
-	uint8_t *bytes = NULL;
-	size_t cap = 0, got;
-	*len = 0;
-	do {
-		if (*len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			bytes = realloc(bytes, cap);
-			if (!bytes)
-				FATAL("out of memory", NULL);
-		}
-		got = fread(bytes + *len, 1, cap - *len, f);
-		*len += got;
-	} while (got);
-	fclose(f);
-	return bytes;
-}
-
-static ep_module *load(ep_engine *e, const char *name)
-{
-	size_t len;
-	uint8_t *bytes = read_fixture(name, &len);
-	ep_module *m = NULL;
-	ep_error err;
-	if (ep_module_load(e, bytes, len, &m, &err) != EP_OK)
-		FATAL(name, err.msg);
-	free(bytes);
-	return m;
-}
+#include "check.h"
 
 /* A context and store with m instantiated through ep_wasi_link. */
 typedef struct rig {
@@ -139,7 +74,7 @@ static bool fcntl_ok(int fd)
 
 static void test_denied(ep_engine *e)
 {
-	ep_module *m = load(e, "probe");
+	ep_module *m = load_fixture(e, "probe");
 	rig r;
 	rig_up(&r, e, m, ep_wasi_new(e, 0));
 	CHECK(call_i32(&r, "clock") == 76, "clock without EP_WASI_CLOCKS: %d", call_i32(&r, "clock"));
@@ -177,7 +112,7 @@ static void test_denied(ep_engine *e)
 
 static void test_setup(ep_engine *e)
 {
-	ep_module *m = load(e, "probe");
+	ep_module *m = load_fixture(e, "probe");
 	ep_error err;
 	ep_wasi *w = ep_wasi_new(e, 0);
 	CHECK(ep_wasi_set_env(w, "A", "1", &err) == EP_OK, "set A");
@@ -207,7 +142,7 @@ static void test_setup(ep_engine *e)
 
 static void test_run(ep_engine *e)
 {
-	ep_module *m = load(e, "probe");
+	ep_module *m = load_fixture(e, "probe");
 	ep_error err;
 	int code = -1;
 	ep_wasi *w = ep_wasi_new(e, 0);
@@ -218,7 +153,7 @@ static void test_run(ep_engine *e)
 	ep_wasi_free(w);
 	ep_module_free(m);
 
-	m = load(e, "host_import");
+	m = load_fixture(e, "host_import");
 	w = ep_wasi_new(e, 0);
 	s = ep_store_new(e, NULL);
 	CHECK(ep_wasi_run(w, s, m, &code, &err) == EP_ERR_UNLINKABLE &&
@@ -255,7 +190,7 @@ static void blocked(ep_engine *e, const char *name, const char *dir, bool early)
 	ep_error err;
 	if (pipe(in) != 0 || pipe(out) != 0)
 		FATAL("pipe", strerror(errno));
-	ep_module *m = load(e, name);
+	ep_module *m = load_fixture(e, name);
 	ep_wasi *w = ep_wasi_new(e, EP_WASI_STDIO | EP_WASI_CLOCKS);
 	ep_wasi_set_stdio(w, in[0], out[1], 2);
 	if (dir && ep_wasi_preopen(w, dir, "d", 0, &err) != EP_OK)
@@ -293,7 +228,7 @@ static void blocked(ep_engine *e, const char *name, const char *dir, bool early)
 /* After a cleared interrupt the context works as before. */
 static void cleared(ep_engine *e)
 {
-	ep_module *m = load(e, "probe");
+	ep_module *m = load_fixture(e, "probe");
 	int p[2];
 	if (pipe(p) != 0)
 		FATAL("pipe", strerror(errno));
@@ -319,7 +254,7 @@ static void cleared(ep_engine *e)
 static void test_nomem(void)
 {
 	ep_engine *probe = ep_engine_new(NULL, NULL);
-	ep_module *m = load(probe, "probe");
+	ep_module *m = load_fixture(probe, "probe");
 	size_t base = ep_engine_bytes(probe);
 	int full = 0, leaks = 0;
 	size_t limit;
@@ -354,8 +289,7 @@ static void test_nomem(void)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1)
-		fixture_dir = argv[1];
+	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/wasi";
 	ep_engine *e = ep_engine_new(NULL, NULL);
 	if (!e)
 		FATAL("engine", NULL);
@@ -383,6 +317,5 @@ int main(int argc, char **argv)
 	CHECK(ep_engine_bytes(e) == base, "%zu bytes left behind", ep_engine_bytes(e) - base);
 	ep_engine_free(e);
 	test_nomem();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary();
 }

@@ -17,125 +17,41 @@
 # The last line is always "N passed, M failed"; exits 1 if M > 0.
 set -u
 
-B=${B:-build/x86_64}
-QEMU=${QEMU:-}
-EP=$B/edgeplug
+HERE=$(dirname "$0")
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 W=${WASM_DIR:-$B}/wasi      # plugins, shared
 R=$B/wasi                   # this build's outputs
-HERE=$(dirname "$0")
 EXAMPLES=$HERE/../../examples
 WASI_CC=${WASI_CC:-clang --target=wasm32-wasi}
 HOSTCC=${HOSTCC:-cc}
-pass=0
-fail=0
-# Per-case settings, back to these defaults after every case (a variable
-# assignment in front of a shell function is not portable):
-IN=/dev/null    # the case's stdin
-OUT=            # where the case's stdout goes; empty means $R/out
+# Per-case settings besides IN and OUT (tests/lib.sh), back to these
+# defaults after every case:
 TENV=           # NAME=VALUE words for edgeplug's environment
 RESOLVE=auto    # EDGEPLUG_WASI_RESOLVE: auto, or walk for the fallback
 
 mkdir -p "$W" "$R"
 R=$(cd "$R" && pwd)   # absolute: plugins get host paths in arguments
 
-indent() { sed 's/^/    | /' "$1"; }
-
-# check FILE WANT: WANT is
-#   (empty)   FILE is empty
-#   *         anything
-#   ~REGEX    FILE is exactly one line and it matches the extended regex
-#   +REGEX    some line of FILE matches the extended regex
-#   @FILE2    FILE has the same bytes as FILE2
-#   TEXT      FILE is exactly TEXT plus a newline
-check() {
-	case $2 in
-	'') [ ! -s "$1" ] ;;
-	'*') true ;;
-	'~'*) [ "$(wc -l <"$1")" -eq 1 ] && grep -Eq -- "${2#?}" "$1" ;;
-	'+'*) grep -Eq -- "${2#?}" "$1" ;;
-	'@'*) cmp -s "$1" "${2#?}" ;;
-	*) printf '%s\n' "$2" | cmp -s - "$1" ;;
-	esac
-}
-
-ok() {
-	pass=$((pass + 1))
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL $1"
-}
-
-# t NAME RC STDOUT STDERR ARGS...: runs edgeplug ARGS with stdin from $IN and
-# $TENV in its environment, and checks the exit code and both streams (see
-# check).
-t() {
-	name=$1 want_rc=$2 want_out=$3 want_err=$4
-	shift 4
-	out=${OUT:-$R/out}
+# How t (tests/lib.sh) runs edgeplug here: $TENV in its environment and
+# $RESOLVE the resolver, both back to their defaults after every case.
+run_case() {
 	# shellcheck disable=SC2086
-	env $TENV EDGEPLUG_WASI_RESOLVE=$RESOLVE $QEMU "$EP" "$@" >"$out" 2>"$R/err" <"$IN"
-	rc=$?
-	IN=/dev/null OUT= TENV= RESOLVE=auto
-	why=
-	[ "$rc" = "$want_rc" ] || why="exit code $rc, want $want_rc"
-	if ! check "$out" "$want_out"; then
-		why="${why:+$why; }stdout differs"
-	fi
-	if ! check "$R/err" "$want_err"; then
-		why="${why:+$why; }stderr differs"
-	fi
-	if [ -z "$why" ]; then
-		ok
-		return
-	fi
-	bad "$name: $why"
-	echo "  command: edgeplug $*"
-	if [ "$(wc -c <"$out")" -lt 4000 ]; then
-		echo "  stdout:"
-		indent "$out"
-	fi
-	echo "  wanted stdout: $want_out"
-	if [ "$(wc -c <"$R/err")" -lt 4000 ]; then
-		echo "  stderr:"
-		indent "$R/err"
-	fi
-	echo "  wanted stderr: $want_err"
-}
-
-# expect NAME COMMAND...: passes when COMMAND succeeds.
-expect() {
-	name=$1
-	shift
-	if "$@"; then
-		ok
-	else
-		bad "$name"
-	fi
+	env $TENV EDGEPLUG_WASI_RESOLVE=$RESOLVE $QEMU "$EP" "$@"
+	case_rc=$?
+	TENV='' RESOLVE=auto
+	return "$case_rc"
 }
 
 # ---- plugins ----
-built=1
-build_failed() {
-	fail=$((fail + 1))
-	built=0
-	echo "FAIL building $1:"
-	indent "$R/build.log"
-}
 for c in "$HERE"/*.c "$EXAMPLES"/wc.c; do
 	n=$(basename "$c" .c)
 	# Rebuilt only when older than its source or the shared header.
 	if [ "$W/$n.wasm" -nt "$c" ] && [ "$W/$n.wasm" -nt "$HERE/check.h" ]; then
 		continue
 	fi
-	if $WASI_CC -O2 -Wall -Wextra -Wno-unused-result -I"$HERE" "$c" -o "$W/$n.wasm.$$" \
-	   >"$R/build.log" 2>&1; then
-		mv -f "$W/$n.wasm.$$" "$W/$n.wasm"
-	else
-		rm -f "$W/$n.wasm.$$"
-		build_failed "$c"
-	fi
+	# shellcheck disable=SC2086
+	build "$c" "$W/$n.wasm" $WASI_CC -O2 -Wall -Wextra -Wno-unused-result -I"$HERE" "$c"
 done
 for w in "$HERE"/*.wat; do
 	n=$(basename "$w" .wat)
@@ -143,21 +59,12 @@ for w in "$HERE"/*.wat; do
 	trap-named) flags=--debug-names ;;
 	*) flags= ;;
 	esac
-	if wat2wasm $flags "$w" -o "$W/$n.wasm.$$" >"$R/build.log" 2>&1; then
-		mv -f "$W/$n.wasm.$$" "$W/$n.wasm"
-	else
-		rm -f "$W/$n.wasm.$$"
-		build_failed "$w"
-	fi
+	build "$w" "$W/$n.wasm" wat2wasm $flags "$w"
 done
 if ! $HOSTCC -O2 -o "$R/lz77-native" "$HERE/lz77.c" >"$R/build.log" 2>&1; then
 	build_failed "$HERE/lz77.c (native)"
 fi
-if [ "$built" = 0 ] || [ ! -x "$EP" ]; then
-	[ -x "$EP" ] || { echo "FAIL: $EP is missing"; fail=$((fail + 1)); }
-	echo "$pass passed, $fail failed"
-	exit 1
-fi
+built_or_stop
 
 # Scratch: one tree per run, made from nothing.
 S=$R/scratch
@@ -458,5 +365,4 @@ if mkfifo "$S/fifo/f" 2>/dev/null; then
 fi
 
 chmod -R u+w "$S" 2>/dev/null
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
