@@ -620,9 +620,11 @@ do_ret:
 		pc += 4;                                                      \
 		NEXT();                                                       \
 	}
+/* The immediate is sign-extended from 32 bits: for i32 ops that keeps its
+ * bits, for i64 ops it is what lower.c folded. */
 #define BIN_I(name, rf, af, expr)                                             \
 	OP(name) {                                                            \
-		T_##af x = R(2).af, y = (T_##af)pc[3].s; \
+		T_##af x = R(2).af, y = (T_##af)(int64_t)pc[3].i;             \
 		R(1).rf = (expr);                                             \
 		pc += 4;                                                      \
 		NEXT();                                                       \
@@ -852,35 +854,27 @@ do_ret:
 	BIN_I(i32_le_u_i, u32, u32, x <= y)
 	BIN_I(i32_ge_s_i, u32, i32, x >= y)
 	BIN_I(i32_ge_u_i, u32, u32, x >= y)
-#define BIN_I64(name, rf, af, expr)                                           \
-	OP(name) {                                                            \
-		T_##af x = R(2).af, y = (T_##af)(int64_t)pc[3].i;             \
-		R(1).rf = (expr);                                             \
-		pc += 4;                                                      \
-		NEXT();                                                       \
-	}
-	BIN_I64(i64_add_i, u64, u64, x + y)
-	BIN_I64(i64_sub_i, u64, u64, x - y)
-	BIN_I64(i64_mul_i, u64, u64, x * y)
-	BIN_I64(i64_and_i, u64, u64, x & y)
-	BIN_I64(i64_or_i, u64, u64, x | y)
-	BIN_I64(i64_xor_i, u64, u64, x ^ y)
-	BIN_I64(i64_shl_i, u64, u64, x << (y & 63))
-	BIN_I64(i64_shr_s_i, i64, i64, x >> (y & 63))
-	BIN_I64(i64_shr_u_i, u64, u64, x >> (y & 63))
-	BIN_I64(i64_eq_i, u32, u64, x == y)
-	BIN_I64(i64_ne_i, u32, u64, x != y)
-	BIN_I64(i64_lt_s_i, u32, i64, x < y)
-	BIN_I64(i64_lt_u_i, u32, u64, x < y)
-	BIN_I64(i64_gt_s_i, u32, i64, x > y)
-	BIN_I64(i64_gt_u_i, u32, u64, x > y)
-	BIN_I64(i64_le_s_i, u32, i64, x <= y)
-	BIN_I64(i64_le_u_i, u32, u64, x <= y)
-	BIN_I64(i64_ge_s_i, u32, i64, x >= y)
-	BIN_I64(i64_ge_u_i, u32, u64, x >= y)
+	BIN_I(i64_add_i, u64, u64, x + y)
+	BIN_I(i64_sub_i, u64, u64, x - y)
+	BIN_I(i64_mul_i, u64, u64, x * y)
+	BIN_I(i64_and_i, u64, u64, x & y)
+	BIN_I(i64_or_i, u64, u64, x | y)
+	BIN_I(i64_xor_i, u64, u64, x ^ y)
+	BIN_I(i64_shl_i, u64, u64, x << (y & 63))
+	BIN_I(i64_shr_s_i, i64, i64, x >> (y & 63))
+	BIN_I(i64_shr_u_i, u64, u64, x >> (y & 63))
+	BIN_I(i64_eq_i, u32, u64, x == y)
+	BIN_I(i64_ne_i, u32, u64, x != y)
+	BIN_I(i64_lt_s_i, u32, i64, x < y)
+	BIN_I(i64_lt_u_i, u32, u64, x < y)
+	BIN_I(i64_gt_s_i, u32, i64, x > y)
+	BIN_I(i64_gt_u_i, u32, u64, x > y)
+	BIN_I(i64_le_s_i, u32, i64, x <= y)
+	BIN_I(i64_le_u_i, u32, u64, x <= y)
+	BIN_I(i64_ge_s_i, u32, i64, x >= y)
+	BIN_I(i64_ge_u_i, u32, u64, x >= y)
 #undef BIN
 #undef BIN_I
-#undef BIN_I64
 #undef UN
 
 #if EP_SWITCH_DISPATCH
