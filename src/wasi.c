@@ -630,16 +630,26 @@ static uint64_t now_ns(clockid_t c)
 	return ts_ns(&t);
 }
 
+/* The checks both clock calls make: the capability, the clock id, and
+ * room for the 8-byte result at out. */
+static int clock_args(call *k, uint32_t id, uint32_t out, clockid_t *c, uint8_t **p)
+{
+	if (!(k->w->caps & EP_WASI_CLOCKS))
+		return WE_NOTCAPABLE;
+	if (!clock_of(id, c))
+		return WE_INVAL;
+	if (!gp(k, out, 8, p))
+		return WE_FAULT;
+	return 0;
+}
+
 static int f_clock_res_get(call *k, const ep_value *a)
 {
 	clockid_t c;
 	uint8_t *p;
-	if (!(k->w->caps & EP_WASI_CLOCKS))
-		return WE_NOTCAPABLE;
-	if (!clock_of(U32(a[0]), &c))
-		return WE_INVAL;
-	if (!gp(k, U32(a[1]), 8, &p))
-		return WE_FAULT;
+	int e = clock_args(k, U32(a[0]), U32(a[1]), &c, &p);
+	if (e)
+		return e;
 	struct timespec t;
 	if (clock_getres(c, &t) != 0)
 		return werr(errno);
@@ -652,12 +662,9 @@ static int f_clock_time_get(call *k, const ep_value *a)
 {
 	clockid_t c;
 	uint8_t *p;
-	if (!(k->w->caps & EP_WASI_CLOCKS))
-		return WE_NOTCAPABLE;
-	if (!clock_of(U32(a[0]), &c))
-		return WE_INVAL;
-	if (!gp(k, U32(a[2]), 8, &p))
-		return WE_FAULT;
+	int e = clock_args(k, U32(a[0]), U32(a[2]), &c, &p);
+	if (e)
+		return e;
 	struct timespec t;
 	if (clock_gettime(c, &t) != 0)
 		return werr(errno);
