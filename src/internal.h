@@ -324,10 +324,12 @@ struct ep_store {
 	uint32_t peak_depth;         /* deepest call nesting seen */
 	uint64_t memory_bytes;       /* linear memory the store holds now */
 	uint64_t peak_memory_bytes;  /* and at most */
-	/* Fuel: the loop counts used fuel up and compares with fuel_limit;
-	 * ep_store_interrupt zeroes fuel_limit, so the deadline costs nothing. */
+	/* Fuel: fuel_used only grows; the loop charges blocks against chunks
+	 * of the room below fuel_limit (exec.c, refuel). ep_store_interrupt
+	 * zeroes fuel_limit, which the loop sees at its next refuel, so the
+	 * deadline costs nothing per block. */
 	volatile uint64_t fuel_limit;
-	uint64_t fuel_budget;        /* what fuel_limit is restored to after an interrupt */
+	uint64_t fuel_budget;        /* fuel_used at which fuel runs out: fuel_limit unless interrupted */
 	uint64_t fuel_used;
 	volatile int interrupted;
 	/* A suspended call (after fuel/interrupt): where to resume. */

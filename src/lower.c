@@ -783,8 +783,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			L->h -= ct->nparams;
 			for (uint32_t i = 0; i < ct->nresults; i++)
 				push_result(L);
+			/* Results sit in their own slots; push_result made room. */
 			L->lazy_lo = L->h;
-			/* Make sure the callee's result slots exist in our frame. */
 			break;
 		}
 		case 0x1A: /* drop */
