@@ -1207,16 +1207,14 @@ static int cmd_assert_return(ctx *c, const jval *cmd)
 	return 1;
 }
 
-/* Instantiation of the command's module must trap (assert_uninstantiable,
- * and the module form of assert_trap). */
-static int expect_uninstantiable(ctx *c, const jval *cmd)
+/* Loads the command's module, which must decode and validate; reports and
+ * returns 0 otherwise. */
+static int load_valid(ctx *c, const jval *cmd, ep_module **m)
 {
 	char why[320], got[320];
-	ep_module *m;
-	ep_instance *inst;
 	ep_status st;
 	ep_error err;
-	if (!load_file(c, cmd, &m, &st, &err, why, sizeof why)) {
+	if (!load_file(c, cmd, m, &st, &err, why, sizeof why)) {
 		report(c, "%s", why);
 		return 0;
 	}
@@ -1224,6 +1222,20 @@ static int expect_uninstantiable(ctx *c, const jval *cmd)
 		report(c, "load failed: %s", describe(got, sizeof got, st, &err));
 		return 0;
 	}
+	return 1;
+}
+
+/* Instantiation of the command's module must trap (assert_uninstantiable,
+ * and the module form of assert_trap). */
+static int expect_uninstantiable(ctx *c, const jval *cmd)
+{
+	char why[320];
+	ep_module *m;
+	ep_instance *inst;
+	ep_status st;
+	ep_error err;
+	if (!load_valid(c, cmd, &m))
+		return 0;
 	if (!link_instantiate(c, m, &inst, &st, &err, why, sizeof why)) {
 		report(c, "%s", why);
 		return 0;
@@ -1270,14 +1282,8 @@ static int cmd_assert_unlinkable(ctx *c, const jval *cmd)
 	ep_instance *inst;
 	ep_status st;
 	ep_error err;
-	if (!load_file(c, cmd, &m, &st, &err, why, sizeof why)) {
-		report(c, "%s", why);
+	if (!load_valid(c, cmd, &m))
 		return 0;
-	}
-	if (st != EP_OK) {
-		report(c, "load failed: %s", describe(got, sizeof got, st, &err));
-		return 0;
-	}
 	/* An import no registered module provides is unlinkable by the
 	 * embedder's own lookup; only found imports reach the engine. */
 	if (!link_instantiate(c, m, &inst, &st, &err, why, sizeof why))
