@@ -121,7 +121,7 @@ cli-test: $(B)/edgeplug
 
 # WASI plugins: tests/wasi/*.c and examples/*.c, built for wasm32-wasi with
 # Debian's clang, lld, wasi-libc and libclang-rt-14-dev-wasm32.
-WASI_CC ?= clang --target=wasm32-wasi
+WASI_CC ?= sh tests/wasm-cc --target=wasm32-wasi
 
 wasi-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/wasi/run.sh
@@ -162,7 +162,7 @@ size-check: $(B)/edgeplug
 # bench-smoke: every workload and runner once on tiny inputs, checksums only.
 # BENCH_ARGS passes options to tests/bench/run.py (--runs 3, --only fib,vm).
 # The native builds use the board's plain gcc (glibc, static), not musl.
-BENCH_RUN = python3 tests/bench/run.py --board $(BOARD) --edgeplug $(B)/edgeplug \
+BENCH_RUN = python3 tests/bench/run.py --board $(BOARD) --edgeplug $(B)/edgeplug --clang "sh tests/wasm-cc" \
 	--native-cc "$(CROSS)gcc $(CPUFLAGS)" --qemu "$(QEMU)" $(BENCH_ARGS)
 bench: $(B)/edgeplug
 	$(BENCH_RUN)

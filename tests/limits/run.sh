@@ -26,7 +26,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 W=${WASM_DIR:-$B}/limits    # plugins and fixtures, shared
 R=$B/limits                 # this build's outputs
-WASI_CC=${WASI_CC:-clang --target=wasm32-wasi}
+WASI_CC=${WASI_CC:-sh tests/wasm-cc --target=wasm32-wasi}
 # Per-case settings besides IN and OUT (tests/lib.sh), back to these
 # defaults after every case:
 GUARD=          # a prefix for edgeplug (the deadline cases' timeout(1))

@@ -23,7 +23,7 @@ HERE=$(dirname "$0")
 W=${WASM_DIR:-$B}/wasi      # plugins, shared
 R=$B/wasi                   # this build's outputs
 EXAMPLES=$HERE/../../examples
-WASI_CC=${WASI_CC:-clang --target=wasm32-wasi}
+WASI_CC=${WASI_CC:-sh tests/wasm-cc --target=wasm32-wasi}
 HOSTCC=${HOSTCC:-cc}
 # Per-case settings besides IN and OUT (tests/lib.sh), back to these
 # defaults after every case:
