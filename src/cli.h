@@ -1,0 +1,77 @@
+/*
+ * cli.h - what the edgeplug command's files share: exit codes, messages,
+ * whole-file input and atomic output, and the command table. The CLI uses
+ * the public API and the plugin layer, never the engine's insides. Each
+ * group of commands has its own file (cli_run.c, cli_plugin.c, cli_sign.c,
+ * cli_inspect.c); cli.c holds main and the table.
+ */
+#ifndef EP_CLI_H
+#define EP_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Exit codes follow sysexits(3) where one fits (docs/cli.md). */
+enum {
+	RC_OK = 0,
+	RC_FAIL = 1,          /* a check failed (doctor) */
+	RC_USAGE = 64,        /* bad command line, no such export, bad argument */
+	RC_DATAERR = 65,      /* malformed or invalid module or manifest */
+	RC_NOINPUT = 66,      /* an input file cannot be read */
+	RC_UNAVAILABLE = 69,  /* the module imports something we do not provide */
+	RC_SOFTWARE = 70,     /* out of memory, engine limit, output failed */
+	RC_CANTCREAT = 73,    /* an output file cannot be created */
+	RC_NOPERM = 77,       /* not trusted: signature, pin or key refused */
+	RC_TIMEOUT = 124,     /* --timeout passed (timeout(1)'s code) */
+	RC_TRAP = 134,        /* the start function or the call trapped */
+	RC_FUEL = 135         /* --fuel ran out */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* "edgeplug: MESSAGE" and the usage lines on stderr; returns RC_USAGE. */
+int cli_usage(const char *usage, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* "edgeplug: MESSAGE" on stderr; returns rc. */
+int cli_fail(int rc, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* Writes s[0..n) to f with control bytes, C1 controls (0x80-0x9f), bytes
+ * that are not valid UTF-8 and '\' escaped as \xx: text from a module or a
+ * manifest never reaches a terminal raw. */
+void cli_put_text(FILE *f, const char *s, size_t n);
+
+/* Reads path whole into a malloc'd buffer (*out, *len; one spare NUL byte
+ * after the data). A file over max bytes is refused before it is read.
+ * On failure prints "edgeplug: PATH: cannot read: WHY" and returns
+ * RC_NOINPUT (RC_SOFTWARE when out of memory). */
+int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+/* Writes data to path through a temporary file in the same directory and
+ * a rename, so a reader sees the old file or the whole new one. With
+ * exclusive, an existing path is refused (EEXIST). 0 or -1 with errno. */
+int cli_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                     int exclusive);
+
+/* Matches argv[*i] as OPT VALUE or OPT=VALUE: 1 with *val set, 0 when it
+ * is another option, -1 when the value is missing. */
+int cli_opt_value(const char *opt, int argc, char **argv, int *i, const char **val);
+
+/* One subcommand: argv holds its arguments only (argv[0] is the first). */
+typedef struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;      /* one line for 'edgeplug help' */
+	const char *help;         /* 'edgeplug help NAME' and NAME --help */
+} cli_command;
+
+/* The command groups, each defined in its own file. */
+extern const cli_command cli_cmd_validate, cli_cmd_run;                /* cli_run.c */
+extern const cli_command cli_cmd_verify, cli_cmd_audit, cli_cmd_list,
+	cli_cmd_doctor;                                                    /* cli_plugin.c */
+extern const cli_command cli_cmd_keygen, cli_cmd_sign;                 /* cli_sign.c */
+extern const cli_command cli_cmd_inspect;                              /* cli_inspect.c */
+
+#endif
