@@ -47,9 +47,12 @@ LDFLAGS := $(LDSTATIC) -Wl,--gc-sections $(SANFLAGS)
 ENGINE_SRC := src/alloc.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
 WASI_SRC := src/wasi.c
+# Plugins: the shared value syntax and the manifest parser (docs/manifest.md).
+PLUGIN_SRC := src/units.c src/manifest.c
 CLI_SRC := src/cli.c
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
+PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 HDRS := $(wildcard include/*.h src/*.h)
 
@@ -63,7 +66,7 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ)
+$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 

@@ -87,7 +87,7 @@ function component(file,    base, arch, obj) {
 		return "engine"
 	if (obj ~ /^wasi/)
 		return "WASI"
-	if (obj ~ /^manifest/)
+	if (obj ~ /^(manifest|units)/)
 		return "manifest"
 	if (obj ~ /^sign/)
 		return "signatures"
