@@ -37,23 +37,52 @@ NOUNWIND := $(if $(filter 1,$(SANITIZE)),,-fno-asynchronous-unwind-tables -fno-u
 # independent code only costs there, and without it the interpreter's code
 # cells hold handler addresses directly (src/code.h).
 NOPIE := $(if $(filter 1,$(SANITIZE)),,-fno-pie)
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) \
+# EP_SIGNING=1: the host build (build/host), the only one that can make
+# keys and sign; board builds verify only (docs/signing.md).
+SIGN_DEFS := $(if $(filter 1,$(EP_SIGNING)),-DEP_SIGNING)
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) \
 	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
 OPT_SMALL := -Os
 LDFLAGS := $(LDSTATIC) -Wl,--gc-sections $(SANFLAGS)
 
-ENGINE_SRC := src/alloc.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
+ENGINE_SRC := src/alloc.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
 WASI_SRC := src/wasi.c
-CLI_SRC := src/cli.c
+# The plugin layer: the shared value syntax, the manifest parser
+# (docs/manifest.md), signatures and the trust store (docs/signing.md, with
+# libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB)), the
+# trust checks and the grant sets.
+PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
+CLI_SRC := src/cli.c src/cli_util.c src/cli_value.c src/cli_run.c src/cli_plugin.c \
+	src/cli_inspect.c src/cli_sign.c
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
+PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 HDRS := $(wildcard include/*.h src/*.h)
 
+# The host build: x86_64 with EP_SIGNING, the CLI that can keygen and sign.
+# Built by `make` (and `make host`) beside the board's; its size is
+# reported, not gated. HOST_B keeps sanitizer objects out of build/host.
+HOST_B := build/host$(if $(filter 1,$(SANITIZE)),-sanitize)
+ifeq ($(EP_SIGNING),1)
 all: $(B)/edgeplug
+else
+all: $(B)/edgeplug host
+endif
+
+host:
+	@$(MAKE) --no-print-directory BOARD=x86_64 B=$(HOST_B) EP_SIGNING=1 host-build
+# The sub-make's goal: quiet when there is nothing to do.
+host-build: $(B)/edgeplug
+	@:
+
+include src/sodium/sodium.mk
+# sign.c is the one file that includes <sodium.h>.
+$(B)/obj/sign.o: CFLAGS_COMMON += $(SODIUM_INC) -DSODIUM_STATIC=1
+$(B)/obj/sign.o: $(SODIUM_STAMP)
 
 $(B)/obj/exec.o: src/exec.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -63,11 +92,11 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ)
+$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
-$(B)/edgeplug: $(CLI_OBJ) $(B)/libedgeplug.a
+$(B)/edgeplug: $(CLI_OBJ) $(B)/libedgeplug.a $(SODIUM_LIB)
 	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/edgeplug.map -o $@ $^ -lm
 ifneq ($(SANITIZE),1)
 	$(CROSS)strip $@
@@ -86,13 +115,13 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
-$(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(HDRS) $(wildcard tests/unit/*.h)
+$(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a -lm
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
-$(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(HDRS)
+$(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a -lm
+	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
 unit: $(UNIT_BIN) $(UNIT_WASM)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
@@ -172,4 +201,4 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
+.PHONY: all host host-build unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke

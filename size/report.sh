@@ -75,7 +75,8 @@ function component(file,    base, arch, obj) {
 		arch = substr(base, 1, RSTART - 1)
 		obj = substr(base, RSTART + 1, RLENGTH - 2)
 	}
-	if (arch ~ /^libsodium\.a$/)
+	# libsodium-ep.a: the part of libsodium src/sodium/sodium.mk builds.
+	if (arch ~ /^libsodium(-ep)?\.a$/)
 		return "signatures"
 	if (arch ~ /^lib(c|m|gcc|gcc_eh|pthread|rt|dl)\.a$/ || \
 	    (arch == "" && obj ~ /^([SgMr]?crt[1in]|crtbegin[STD]?|crtend[STD]?)\.o$/))
@@ -83,15 +84,15 @@ function component(file,    base, arch, obj) {
 	if (arch != "" && arch != "libedgeplug.a")
 		return "other"
 	sub(/\.l?o$/, "", obj)
-	if (obj ~ /^(alloc|decode|validate|lower|exec|instance)$/)
+	if (obj ~ /^(alloc|module|decode|validate|lower|exec|instance)$/)
 		return "engine"
 	if (obj ~ /^wasi/)
 		return "WASI"
-	if (obj ~ /^manifest/)
+	if (obj ~ /^(manifest|units)/)
 		return "manifest"
-	if (obj ~ /^sign/)
+	if (obj ~ /^(sign|trust)$/)
 		return "signatures"
-	if (obj == "cli")
+	if (obj ~ /^cli(_.*)?$/)
 		return "CLI"
 	return "other"
 }
@@ -122,6 +123,8 @@ function charge(comp, k, n, file,    obj) {
 		obj = file
 		sub(/.*\//, "", obj)
 		sub(/^libedgeplug\.a\(/, "", obj)
+		# Objects of libsodium as sodium/NAME, apart from ours (both have a sign.o).
+		sub(/^libsodium(-ep)?\.a\(/, "sodium/", obj)
 		sub(/\)$/, "", obj)
 		if (obj != "") {
 			objsz[obj, k] += n

@@ -62,9 +62,15 @@ void ep_keyid_hex(const uint8_t id[EP_KEYID_BYTES], char buf[17]);
 /* 1 when sig is a valid signature of msg by k (and sig names k's id). */
 int ep_verify(const ep_pubkey *k, const void *msg, size_t len, const ep_signature *sig);
 
+/* 1 when name can be a public key's comment: 0-63 letters, digits and
+ * . _ - @ + (nothing a terminal or shell acts on). */
+int ep_key_name_ok(const char *name);
+
 #ifdef EP_SIGNING
-/* A new key pair from the system's randomness; name goes in the public
- * key's comment (truncated to fit is refused: -1). 0 on success. */
+/* A new key pair from the system's randomness (getrandom(2)); name goes
+ * in the public key's comment and must pass ep_key_name_ok. 0 on success,
+ * -1 for a bad name or no randomness (errno says which: EINVAL or
+ * getrandom's). */
 int ep_keygen(const char *name, ep_pubkey *pub, ep_seckey *sec);
 void ep_sign(const ep_seckey *k, const void *msg, size_t len, ep_signature *out);
 #endif

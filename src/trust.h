@@ -30,8 +30,10 @@ int ep_trust_add(ep_trust *t, const char *path, char *why, size_t whylen);
 const ep_pubkey *ep_trust_find(const ep_trust *t, const uint8_t id[EP_KEYID_BYTES]);
 void ep_trust_free(ep_trust *t);
 
-/* Reads a secret key file; refuses (-1, why) one readable or writable by
- * group or others, like ssh. */
+/* Reads a secret key file: 0, or one of these with one line in why. A key
+ * file readable or writable by group or others is refused, like ssh; so
+ * is a symbolic link, one owned by another user, or not a regular file. */
+enum { EP_KEY_UNREADABLE = -1, EP_KEY_INVALID = -2, EP_KEY_REFUSED = -3 };
 int ep_seckey_load(const char *path, ep_seckey *out, char *why, size_t whylen);
 
 #endif
