@@ -109,16 +109,10 @@ int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
 	}
 	struct stat st;
 	size_t cap = 64 * 1024;
-	if (fstat(fd, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			why = "is a directory";
-			goto fail;
-		}
-		if (S_ISREG(st.st_mode)) {
-			if ((uintmax_t)st.st_size > max)
-				goto toobig;
-			cap = (size_t)st.st_size + 1;
-		}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > max)
+			goto toobig;
+		cap = (size_t)st.st_size + 1;
 	}
 	buf = malloc(cap);
 	if (!buf)

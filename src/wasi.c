@@ -116,6 +116,8 @@ struct ep_wasi {
 	volatile sig_atomic_t interrupted;
 	ep_store *volatile store;
 	binding *bind;                /* one per table entry: the env of its host function */
+	uint64_t out_limit;           /* bytes stdout + stderr may take; UINT64_MAX: no cap */
+	uint64_t out_bytes, out_refused;
 };
 
 /* One host call in progress. */
@@ -1014,10 +1016,20 @@ static int rw_call(call *k, const ep_value *a, bool write, bool positioned)
 	}
 	if (!gp(k, U32(a[positioned ? 4 : 3]), 4, &res))
 		return WE_FAULT;
+	/* Only the stdio descriptors the host lent are not ours: what goes to
+	 * them is the plugin's output, capped as a whole. A write that would
+	 * pass the cap goes nowhere, so no cut-off line reaches the log. */
+	bool output = write && !e->owned;
+	if (output && v.total > k->w->out_limit - k->w->out_bytes) {
+		k->w->out_refused++;
+		return WE_NOSPC;
+	}
 	uint32_t done;
 	rc = write ? do_write(k, e, &v, off, &done) : do_read(k, e, &v, off, &done);
 	if (rc == 0)
 		put32(res, done);
+	if (output && rc == 0)
+		k->w->out_bytes += done;
 	return rc;
 }
 
@@ -1418,18 +1430,22 @@ fail:
 }
 
 #if HAVE_OPENAT2
+static int probe_openat2(void)
+{
+	/* A kernel with openat2 refuses "/" beneath the cwd with EXDEV;
+	 * ENOSYS (old kernels, qemu-user) or a seccomp EPERM mean no. */
+	struct open_how_ how = { O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+	                         RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_ };
+	long r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+	if (r >= 0)
+		close((int)r);
+	return r < 0 && errno == EXDEV;
+}
+
 static int openat2_available(ep_wasi *w)
 {
-	if (w->openat2 < 0) {
-		/* A kernel with openat2 refuses "/" beneath the cwd with EXDEV;
-		 * ENOSYS (old kernels, qemu-user) or a seccomp EPERM mean no. */
-		struct open_how_ how = { O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-		                         RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_ };
-		long r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
-		if (r >= 0)
-			close((int)r);
-		w->openat2 = r < 0 && errno == EXDEV;
-	}
+	if (w->openat2 < 0)
+		w->openat2 = probe_openat2();
 	return w->openat2;
 }
 
@@ -2130,6 +2146,7 @@ ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps)
 	memset(w, 0, sizeof *w);
 	w->engine = engine;
 	w->caps = caps;
+	w->out_limit = UINT64_MAX;
 	w->openat2 = -1;
 	w->intr[0] = w->intr[1] = -1;
 	w->bind = wmalloc(w, NTABLE * sizeof *w->bind);
@@ -2325,6 +2342,30 @@ void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err)
 void ep_wasi_set_resolve(ep_wasi *w, int mode)
 {
 	w->resolve = mode == EP_WASI_RESOLVE_WALK ? EP_WASI_RESOLVE_WALK : EP_WASI_RESOLVE_AUTO;
+}
+
+int ep_wasi_kernel_beneath(void)
+{
+#if HAVE_OPENAT2
+	return probe_openat2();
+#else
+	return 0;
+#endif
+}
+
+void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes)
+{
+	w->out_limit = bytes;
+}
+
+uint64_t ep_wasi_output_bytes(const ep_wasi *w)
+{
+	return w->out_bytes;
+}
+
+uint64_t ep_wasi_output_refused(const ep_wasi *w)
+{
+	return w->out_refused;
 }
 
 static const char wasi_module[] = "wasi_snapshot_preview1";
