@@ -56,7 +56,7 @@ WASI_SRC := src/wasi.c
 # trust checks and the grant sets.
 PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
 CLI_SRC := src/cli.c src/cli_util.c src/cli_value.c src/cli_run.c src/cli_plugin.c \
-	src/cli_inspect.c src/cli_sign.c
+	src/cli_inspect.c src/cli_out.c src/cli_sign.c
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
 PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)
@@ -90,7 +90,7 @@ $(B)/obj/exec.o: src/exec.c $(HDRS)
 
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) -c $< -o $@
 
 $(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ)
 	rm -f $@
@@ -143,7 +143,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit cli-test wasi-test limits-test spec spec-switch
+test: all unit cli-test wasi-test limits-test plugin-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -154,6 +154,14 @@ WASI_CC ?= sh tests/wasm-cc --target=wasm32-wasi
 
 wasi-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/wasi/run.sh
+
+# Plugins as deployed (tests/plugin): manifests, grants seen from inside,
+# keys, signatures and pins, audit/inspect/list/doctor and run reports.
+# Keys are made and manifests signed by the host build, which runs natively
+# whatever BOARD is; the board's own binary verifies and runs them.
+plugin-test: $(B)/edgeplug host
+	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" HOST_EP=$(HOST_B)/edgeplug \
+		sh tests/plugin/run.sh
 
 # Budgets from the command line (--fuel, --max-*, --timeout, --stats): WASI
 # plugins and .wat fixtures; prints each measured fuel count ("fuel NAME =

@@ -79,6 +79,33 @@ struct ep_value;
 int cli_parse_value(const char *s, uint8_t type, struct ep_value *v);
 void cli_print_value(FILE *f, const struct ep_value *v);
 
+/* ---- structured output (cli_out.c): JSON or text from the same calls ---- */
+
+#define CLI_OUT_DEPTH 8
+typedef struct cli_out {
+	FILE *f;
+	int json;
+	int depth;
+	int item;                   /* text: inside a list item's line */
+	int space;                  /* text: a value goes after "key:" */
+	int count[CLI_OUT_DEPTH];   /* fields written at each depth */
+	int list[CLI_OUT_DEPTH];    /* each depth: a list (1) or an object */
+} cli_out;
+
+/* The top-level object: begin, fields, done. Fields take a key; a NULL
+ * string or an absent number prints as null (JSON) or "-" (text). */
+void out_begin(cli_out *o, FILE *f, int json);
+void out_done(cli_out *o);
+void out_obj(cli_out *o, const char *key);     /* a nested object, until out_end */
+void out_list(cli_out *o, const char *key);    /* a list of items, until out_end */
+void out_item(cli_out *o);                     /* one object of a list, until out_end */
+void out_end(cli_out *o);
+void out_str(cli_out *o, const char *key, const char *s, size_t n);
+void out_cstr(cli_out *o, const char *key, const char *s);
+void out_u64(cli_out *o, const char *key, uint64_t v);
+void out_opt_u64(cli_out *o, const char *key, int has, uint64_t v);
+void out_bool(cli_out *o, const char *key, int v);
+
 /* ---- plugins: a manifest, its signature and its wasm (cli_plugin.c) ---- */
 
 #include "manifest.h"
@@ -117,13 +144,17 @@ typedef struct cli_plugin {
  * there is one. 0, or RC_NOPERM with why set. */
 int cli_trust_load(ep_trust *t, const char *const *paths, size_t n, int *have, char *why,
                    size_t whylen);
-/* Reads and parses the manifest. 0, or the exit code (65, 66, 70) with
- * p->why (and p->why_line) set; prints nothing. */
+/* The steps, in this order: the signature covers the manifest's bytes, so
+ * it is checked before anything reads them as a manifest. Each returns 0,
+ * or the exit code with p->why (and p->why_line) set; none prints. */
+/* Reads the manifest's bytes (66, 70). */
 int cli_plugin_read(cli_plugin *p, const char *path);
 /* Checks the signature (path + ".sig") against t (NULL: no trust store:
  * p->sig = SIG_UNCHECKED). 0 when signed by t (or unchecked), else
- * RC_NOPERM with p->why set. */
+ * RC_NOPERM. */
 int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t);
+/* Parses the manifest (65, 70). */
+int cli_plugin_parse(cli_plugin *p);
 /* Reads the pinned wasm (refused over max bytes) and checks its sha256. 0,
  * RC_NOPERM (mismatch, or missing: p->pin says which) with p->why set. */
 int cli_plugin_check_pin(cli_plugin *p, size_t max);

@@ -28,228 +28,121 @@ static const char help_inspect[] =
 	"  66   FILE.wasm cannot be read\n"
 	"  70   out of memory\n";
 
-/* "(i32 i64) -> (f32)" into buf. */
-static void functype_text(const ep_functype *t, char *buf, size_t size)
+static void out_types(cli_out *o, const char *key, const uint8_t *t, uint32_t n)
 {
-	size_t o = 0;
-	o += (size_t)snprintf(buf + o, size - o, "(");
-	for (uint32_t i = 0; i < t->nparams && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "",
-		                      ep_valtype_name(t->params[i]));
-	if (o < size)
-		o += (size_t)snprintf(buf + o, size - o, ") -> (");
-	for (uint32_t i = 0; i < t->nresults && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "",
-		                      ep_valtype_name(t->results[i]));
-	if (o < size)
-		snprintf(buf + o, size - o, ")");
-}
-
-static void json_types(FILE *f, const char *key, const uint8_t *t, uint32_t n)
-{
-	fprintf(f, ",\"%s\":[", key);
+	out_list(o, key);
 	for (uint32_t i = 0; i < n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", ep_valtype_name(t[i]));
-	fputc(']', f);
+		out_cstr(o, NULL, ep_valtype_name(t[i]));
+	out_end(o);
 }
 
-/* The description of entity idx of kind: its type or limits. */
-static void describe(FILE *f, const ep_module *m, uint8_t kind, uint32_t idx, int json)
+/* The fields that describe entity idx of kind: its type or its limits. */
+static void describe(cli_out *o, const ep_module *m, uint8_t kind, uint32_t idx)
 {
 	ep_functype ft;
 	uint32_t min, max;
-	int has_max, mut;
+	int has_max = 0, mut, lim = 0;
 	uint8_t t;
-	char buf[256];
-	switch (kind) {
-	case EP_EXTERN_FUNC:
-		if (!ep_module_func_type(m, idx, &ft))
-			return;
-		if (json) {
-			json_types(f, "params", ft.params, ft.nparams);
-			json_types(f, "results", ft.results, ft.nresults);
-		} else {
-			functype_text(&ft, buf, sizeof buf);
-			fprintf(f, " %s", buf);
-		}
-		return;
-	case EP_EXTERN_TABLE:
-		if (!ep_module_table(m, idx, &t, &min, &max, &has_max))
-			return;
-		if (json)
-			fprintf(f, ",\"reftype\":\"%s\"", ep_valtype_name(t));
-		else
-			fprintf(f, " %s", ep_valtype_name(t));
-		break;
-	case EP_EXTERN_MEMORY:
-		if (!ep_module_memory(m, idx, &min, &max, &has_max))
-			return;
-		break;
-	case EP_EXTERN_GLOBAL:
-		if (!ep_module_global(m, idx, &t, &mut))
-			return;
-		if (json)
-			fprintf(f, ",\"type\":\"%s\",\"mutable\":%s", ep_valtype_name(t),
-			        mut ? "true" : "false");
-		else
-			fprintf(f, " %s%s", mut ? "mut " : "", ep_valtype_name(t));
-		return;
-	default:
-		return;
+	if (kind == EP_EXTERN_FUNC && ep_module_func_type(m, idx, &ft)) {
+		out_types(o, "params", ft.params, ft.nparams);
+		out_types(o, "results", ft.results, ft.nresults);
+	} else if (kind == EP_EXTERN_TABLE && ep_module_table(m, idx, &t, &min, &max, &has_max)) {
+		out_cstr(o, "reftype", ep_valtype_name(t));
+		lim = 1;
+	} else if (kind == EP_EXTERN_MEMORY && ep_module_memory(m, idx, &min, &max, &has_max)) {
+		lim = 1;
+	} else if (kind == EP_EXTERN_GLOBAL && ep_module_global(m, idx, &t, &mut)) {
+		out_cstr(o, "type", ep_valtype_name(t));
+		out_bool(o, "mutable", mut);
 	}
-	if (json) {
-		fprintf(f, ",\"min\":%" PRIu32 ",\"max\":", min);
-		if (has_max)
-			fprintf(f, "%" PRIu32, max);
-		else
-			fputs("null", f);
-	} else if (has_max) {
-		fprintf(f, " min %" PRIu32 " max %" PRIu32 "%s", min, max,
-		        kind == EP_EXTERN_MEMORY ? " pages" : "");
-	} else {
-		fprintf(f, " min %" PRIu32 " no max%s", min, kind == EP_EXTERN_MEMORY ? " (pages)" : "");
+	if (lim) {
+		out_u64(o, "min", min);
+		out_opt_u64(o, "max", has_max, max);
 	}
 }
 
-
-static void print_module(FILE *f, const ep_module *m, const char *path, size_t size, int json)
+static void print_module(cli_out *o, const ep_module *m, const char *path, size_t size)
 {
 	const char *s, *s2;
 	size_t n, n2;
-	/* Sections. */
-	if (json) {
-		fputs("{\"file\":", f);
-		cli_json_str(f, path, strlen(path));
-		fprintf(f, ",\"size\":%zu,\"name\":", size);
-		if (ep_module_name(m, &s, &n))
-			cli_json_str(f, s, n);
-		else
-			fputs("null", f);
-		fputs(",\"sections\":[", f);
-	} else {
-		fputs("module ", f);
-		cli_put_text(f, path, strlen(path));
-		fprintf(f, " (%zu bytes)", size);
-		if (ep_module_name(m, &s, &n)) {
-			fputs(" name ", f);
-			cli_put_text(f, s, n);
-		}
-		fputs("\nsections:\n", f);
-	}
+	out_cstr(o, "file", path);
+	out_u64(o, "size", size);
+	int named = ep_module_name(m, &s, &n);
+	out_str(o, "name", named ? s : NULL, n);
+
+	out_list(o, "sections");
 	uint32_t count = ep_module_section_count(m);
 	for (uint32_t i = 0, ci = 0; i < count; i++) {
 		uint8_t id;
 		size_t off, sz;
+		const uint8_t *data;
 		ep_module_section(m, i, &id, &off, &sz);
-		const uint8_t *data = NULL;
-		s = NULL;
-		n = 0;
-		if (id == 0)
-			ep_module_custom_section(m, ci++, &s, &n, &data, &sz);
-		if (json) {
-			fprintf(f, "%s{\"id\":%u,\"kind\":\"%s\",\"offset\":%zu,\"size\":%zu", i ? "," : "",
-			        id, ep_section_name(id), off, sz);
-			if (id == 0) {
-				fputs(",\"name\":", f);
-				cli_json_str(f, s, n);
-			}
-			fputc('}', f);
-		} else {
-			fprintf(f, "  %-10s offset 0x%06zx size %zu", ep_section_name(id), off, sz);
-			if (id == 0) {
-				fputs(" \"", f);
-				cli_put_text(f, s, n);
-				fputc('"', f);
-			}
-			fputc('\n', f);
-		}
+		out_item(o);
+		out_cstr(o, "kind", ep_section_name(id));
+		out_u64(o, "id", id);
+		out_u64(o, "offset", off);
+		out_u64(o, "size", sz);
+		if (id == 0 && ep_module_custom_section(m, ci++, &s, &n, &data, &n2))
+			out_str(o, "name", s, n);
+		out_end(o);
 	}
-	/* Imports. */
-	fputs(json ? "],\"imports\":[" : "imports:\n", f);
+	out_end(o);
+
+	out_list(o, "imports");
 	uint32_t nimp = ep_module_import_count(m), seen[4] = { 0, 0, 0, 0 };
 	for (uint32_t i = 0; i < nimp; i++) {
 		uint8_t kind;
 		ep_module_import(m, i, &s, &n, &s2, &n2, &kind);
-		uint32_t idx = kind < 4 ? seen[kind]++ : 0;
-		if (json) {
-			fputs(i ? ",{\"module\":" : "{\"module\":", f);
-			cli_json_str(f, s, n);
-			fputs(",\"name\":", f);
-			cli_json_str(f, s2, n2);
-			fprintf(f, ",\"kind\":\"%s\"", ep_extern_kind_name(kind));
-		} else {
-			fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
-			cli_put_text(f, s, n);
-			fputc('.', f);
-			cli_put_text(f, s2, n2);
-		}
-		describe(f, m, kind, idx, json);
-		fputs(json ? "}" : "\n", f);
+		out_item(o);
+		out_str(o, "module", s, n);
+		out_str(o, "name", s2, n2);
+		out_cstr(o, "kind", ep_extern_kind_name(kind));
+		describe(o, m, kind, kind < 4 ? seen[kind]++ : 0);
+		out_end(o);
 	}
-	/* Exports. */
-	fputs(json ? "],\"exports\":[" : "exports:\n", f);
+	out_end(o);
+
+	out_list(o, "exports");
 	uint32_t nexp = ep_module_export_count(m);
 	for (uint32_t i = 0; i < nexp; i++) {
 		uint8_t kind;
 		ep_module_export(m, i, &s, &n, &kind);
 		uint32_t idx = ep_module_export_index(m, i);
-		if (json) {
-			fputs(i ? ",{\"name\":" : "{\"name\":", f);
-			cli_json_str(f, s, n);
-			fprintf(f, ",\"kind\":\"%s\",\"index\":%" PRIu32, ep_extern_kind_name(kind), idx);
-		} else {
-			fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
-			cli_put_text(f, s, n);
-		}
-		describe(f, m, kind, idx, json);
-		fputs(json ? "}" : "\n", f);
+		out_item(o);
+		out_str(o, "name", s, n);
+		out_cstr(o, "kind", ep_extern_kind_name(kind));
+		out_u64(o, "index", idx);
+		describe(o, m, kind, idx);
+		out_end(o);
 	}
+	out_end(o);
+
 	/* Memories, tables and globals, imported ones first. */
 	static const uint8_t kinds[] = { EP_EXTERN_MEMORY, EP_EXTERN_TABLE, EP_EXTERN_GLOBAL };
 	static const char *const names[] = { "memories", "tables", "globals" };
 	for (int k = 0; k < 3; k++) {
 		uint32_t total = ep_module_count(m, kinds[k]), imp = ep_module_imported(m, kinds[k]);
-		if (json)
-			fprintf(f, "],\"%s\":[", names[k]);
-		else
-			fprintf(f, "%s:%s\n", names[k], total ? "" : " none");
+		out_list(o, names[k]);
 		for (uint32_t i = 0; i < total; i++) {
-			if (json)
-				fprintf(f, "%s{\"index\":%" PRIu32 ",\"imported\":%s", i ? "," : "", i,
-				        i < imp ? "true" : "false");
-			else
-				fprintf(f, "  %" PRIu32 "%s", i, i < imp ? " imported" : "");
-			describe(f, m, kinds[k], i, json);
-			fputs(json ? "}" : "\n", f);
+			out_item(o);
+			out_u64(o, "index", i);
+			out_bool(o, "imported", i < imp);
+			describe(o, m, kinds[k], i);
+			out_end(o);
 		}
+		out_end(o);
 	}
 	uint32_t start;
 	int has_start = ep_module_start(m, &start);
+	out_u64(o, "functions", ep_module_count(m, EP_EXTERN_FUNC));
+	out_u64(o, "imported_functions", ep_module_imported(m, EP_EXTERN_FUNC));
+	out_opt_u64(o, "start", has_start, start);
 	uint32_t feat = ep_module_features(m);
-	if (json) {
-		fprintf(f, "],\"functions\":%" PRIu32 ",\"imported_functions\":%" PRIu32 ",\"start\":",
-		        ep_module_count(m, EP_EXTERN_FUNC), ep_module_imported(m, EP_EXTERN_FUNC));
-		if (has_start)
-			fprintf(f, "%" PRIu32, start);
-		else
-			fputs("null", f);
-		fputs(",\"features\":[", f);
-	} else {
-		fprintf(f, "functions: %" PRIu32 " (%" PRIu32 " imported)\n",
-		        ep_module_count(m, EP_EXTERN_FUNC), ep_module_imported(m, EP_EXTERN_FUNC));
-		if (has_start)
-			fprintf(f, "start: function %" PRIu32 "\n", start);
-		fputs("features:", f);
-	}
-	int any = 0;
-	for (int b = 0; b < EP_FEATURE_COUNT; b++) {
-		if (!(feat >> b & 1))
-			continue;
-		fprintf(f, json ? "%s\"%s\"" : "%s%s", json ? (any ? "," : "") : " ",
-		        ep_feature_name(1u << b));
-		any = 1;
-	}
-	fputs(json ? "]}\n" : any ? "\n" : " none (WebAssembly 1.0)\n", f);
+	out_list(o, "features");
+	for (int b = 0; b < EP_FEATURE_COUNT; b++)
+		if (feat >> b & 1)
+			out_cstr(o, NULL, ep_feature_name(1u << b));
+	out_end(o);
 }
 
 static int cmd_inspect(int argc, char **argv)
@@ -282,7 +175,10 @@ static int cmd_inspect(int argc, char **argv)
 	ep_status st = e ? ep_module_load(e, bytes, len, &m, &err) : EP_ERR_NOMEM;
 	free(bytes);
 	if (st == EP_OK) {
-		print_module(stdout, m, path, len, json);
+		cli_out o;
+		out_begin(&o, stdout, json);
+		print_module(&o, m, path, len);
+		out_done(&o);
 	} else if (st == EP_ERR_MALFORMED || st == EP_ERR_INVALID) {
 		char where[32] = "";
 		if (err.offset != SIZE_MAX)

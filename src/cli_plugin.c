@@ -54,7 +54,6 @@ static char *path_join(const char *dir, const char *s, size_t n)
 
 int cli_plugin_read(cli_plugin *p, const char *path)
 {
-	ep_manifest_error merr;
 	size_t len;
 	p->path = path;
 	p->sig = SIG_UNCHECKED;
@@ -66,7 +65,17 @@ int cli_plugin_read(cli_plugin *p, const char *path)
 	if (rc != RC_OK)
 		return rc;
 	p->text_len = len;
-	ep_status st = ep_manifest_parse((const char *)p->text, len, NULL, NULL, &p->mf, &merr);
+	return RC_OK;
+nomem:
+	snprintf(p->why, sizeof p->why, "out of memory");
+	return RC_SOFTWARE;
+}
+
+int cli_plugin_parse(cli_plugin *p)
+{
+	ep_manifest_error merr;
+	ep_status st = ep_manifest_parse((const char *)p->text, p->text_len, NULL, NULL, &p->mf,
+	                                 &merr);
 	if (st == EP_ERR_NOMEM)
 		goto nomem;
 	if (st != EP_OK) {
@@ -88,15 +97,16 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 {
 	uint8_t *sig = NULL;
 	size_t sig_len = 0;
-	char *sig_path = path_join(".", p->path, strlen(p->path));
+	size_t pl = strlen(p->path);
+	char *sig_path = malloc(pl + 5);
 	struct stat st;
 	const ep_pubkey *signer;
 	if (!sig_path) {
 		snprintf(p->why, sizeof p->why, "out of memory");
 		return RC_SOFTWARE;
 	}
-	strcpy(sig_path, p->path);
-	strcat(sig_path, ".sig");
+	memcpy(sig_path, p->path, pl);
+	memcpy(sig_path + pl, ".sig", 5);
 	if (lstat(sig_path, &st) == 0) {
 		int rc = cli_read_file(sig_path, 4096, &sig, &sig_len);
 		if (rc != RC_OK) {
@@ -233,6 +243,8 @@ static int check_plugin(cli_plugin *p, const char *path, const ep_trust *t)
 	if (rc == RC_OK)
 		rc = cli_plugin_check_signature(p, t);
 	if (rc == RC_OK)
+		rc = cli_plugin_parse(p);
+	if (rc == RC_OK)
 		rc = cli_plugin_check_pin(p, CLI_MAX_MODULE_BYTES);
 	return rc;
 }
@@ -345,16 +357,27 @@ static int wasi_need(const char *name, size_t n)
 	return NEED_NONE;
 }
 
-typedef struct audit_line {
-	const char *name;
-	const char *risk;
-	char value[128];
-} audit_line;
-
-static void json_field(FILE *f, const char *key, const char *s, size_t n, int comma)
+/* The signer as a nested object, or null. */
+static void out_signer(cli_out *o, const ep_pubkey *k)
 {
-	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
-	cli_json_str(f, s, n);
+	char id[17];
+	if (!k) {
+		out_str(o, "signer", NULL, 0);
+		return;
+	}
+	ep_keyid_hex(k->id, id);
+	out_obj(o, "signer");
+	out_cstr(o, "key_id", id);
+	out_cstr(o, "name", k->name);
+	out_end(o);
+}
+
+static void out_cap(cli_out *o, const char *name, int granted, const char *risk)
+{
+	out_item(o);
+	out_cstr(o, "name", name);
+	out_bool(o, "granted", granted);
+	out_cstr(o, "risk", granted ? risk : "none");
 }
 
 static int cmd_audit(int argc, char **argv)
@@ -366,156 +389,81 @@ static int cmd_audit(int argc, char **argv)
 	ep_engine *e = NULL;
 	ep_module *m = NULL;
 	int have = 0, rc;
-	char why[256];
+	char why[256], pin[65];
 	memset(&p, 0, sizeof p);
 	ep_grants_init(&g);
 	if ((rc = plugin_options(&o, argc, argv, help_audit, "audit", 1)) != RC_OK)
 		goto out;
-	if ((rc = cli_plugin_read(&p, o.arg)) != RC_OK) {
+	if ((rc = cli_plugin_read(&p, o.arg)) != RC_OK || (rc = cli_plugin_parse(&p)) != RC_OK) {
 		print_why(&p);
 		goto out;
 	}
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK)
 		fprintf(stderr, "edgeplug: warning: %s\n", why);
 	cli_plugin_check_signature(&p, have ? &t : NULL);
-	char sigwhy[256];
-	snprintf(sigwhy, sizeof sigwhy, "%s", p.why);
-	p.why[0] = '\0';
+	snprintf(why, sizeof why, "%s", p.sig == EP_PLUGIN_SIGNED ? "" : p.why);
 	cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES);
 	if (ep_grants_from_manifest(&g, &p.mf, p.dir) != 0) {
 		rc = cli_fail(RC_SOFTWARE, "out of memory");
 		goto out;
 	}
 	const ep_manifest *mf = &p.mf;
-	const ep_budget *b = &g.budget;
-	FILE *f = stdout;
+	cli_out w;
+	out_begin(&w, stdout, o.json);
+	out_cstr(&w, "manifest", o.arg);
+	out_str(&w, "id", mf->id.p, mf->id.n);
+	out_str(&w, "version", mf->version.p, mf->version.n);
+	out_cstr(&w, "wasm", p.wasm_path);
+	ep_sha256_hex(mf->sha256, pin);
+	out_cstr(&w, "sha256", pin);
+	out_cstr(&w, "wasm_sha256", p.pin == PIN_OK || p.pin == PIN_MISMATCH ? p.sha256_hex : NULL);
+	out_cstr(&w, "pin", pin_word(p.pin));
+	out_cstr(&w, "signature", sig_word(p.sig));
+	out_cstr(&w, "signature_detail", why[0] ? why : NULL);
+	out_signer(&w, p.signer);
 
-	/* Capabilities. */
-	static const struct { unsigned bit; const char *name, *risk; } caps[] = {
-		{ EP_WASI_STDIN, "stdin", "low" }, { EP_WASI_STDOUT, "stdout", "low" },
-		{ EP_WASI_STDERR, "stderr", "low" }, { EP_WASI_CLOCKS, "clock", "low" },
-		{ EP_WASI_RANDOM, "random", "low" },
+	/* Capabilities, each with its risk: what a granted one can expose. */
+	static const struct { unsigned bit; const char *name; } caps[] = {
+		{ EP_WASI_STDIN, "stdin" }, { EP_WASI_STDOUT, "stdout" },
+		{ EP_WASI_STDERR, "stderr" }, { EP_WASI_CLOCKS, "clock" },
+		{ EP_WASI_RANDOM, "random" },
 	};
-	if (o.json) {
-		fputc('{', f);
-		json_field(f, "manifest", o.arg, strlen(o.arg), 0);
-		json_field(f, "id", mf->id.p, mf->id.n, 1);
-		json_field(f, "version", mf->version.p, mf->version.n, 1);
-		json_field(f, "wasm", p.wasm_path, strlen(p.wasm_path), 1);
-		char pin[65];
-		ep_sha256_hex(mf->sha256, pin);
-		fprintf(f, ",\"sha256\":\"%s\",\"wasm_sha256\":", pin);
-		if (p.pin == PIN_OK || p.pin == PIN_MISMATCH)
-			fprintf(f, "\"%s\"", p.sha256_hex);
-		else
-			fputs("null", f);
-		fprintf(f, ",\"pin\":\"%s\",\"signature\":\"%s\",\"signer\":", pin_word(p.pin),
-		        sig_word(p.sig));
-		if (p.signer) {
-			char id[17];
-			ep_keyid_hex(p.signer->id, id);
-			fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
-			cli_json_str(f, p.signer->name, strlen(p.signer->name));
-			fputc('}', f);
-		} else {
-			fputs("null", f);
-		}
-		fputs(",\"capabilities\":[", f);
-	} else {
-		fputs("plugin    ", f);
-		cli_put_text(f, mf->id.p, mf->id.n);
-		fputc(' ', f);
-		cli_put_text(f, mf->version.p, mf->version.n);
-		fputs("\nwasm      ", f);
-		cli_put_text(f, p.wasm_path, strlen(p.wasm_path));
-		fprintf(f, " (sha256 %s)\nsignature %s", pin_word(p.pin), sig_word(p.sig));
-		if (p.signer) {
-			char id[17];
-			ep_keyid_hex(p.signer->id, id);
-			fprintf(f, " by key %s ", id);
-			cli_put_text(f, p.signer->name, strlen(p.signer->name));
-		} else if (sigwhy[0]) {
-			fprintf(f, " (%s)", sigwhy);
-		}
-		fputs("\ncapabilities:\n", f);
-	}
-	int first = 1;
+	out_list(&w, "capabilities");
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
-		int on = (g.caps & caps[i].bit) != 0;
-		if (o.json) {
-			fprintf(f, "%s{\"name\":\"%s\",\"granted\":%s,\"risk\":\"%s\"}", first ? "" : ",",
-			        caps[i].name, on ? "true" : "false", on ? caps[i].risk : "none");
-		} else {
-			fprintf(f, "  %-7s %-4s %s\n", on ? caps[i].risk : "none", caps[i].name,
-			        on ? "yes" : "no");
-		}
-		first = 0;
+		out_cap(&w, caps[i].name, (g.caps & caps[i].bit) != 0, "low");
+		out_end(&w);
 	}
 	for (size_t i = 0; i < g.nenv; i++) {
-		const ep_grant_env *ev = &g.env[i];
 		/* A forwarded host variable shows the plugin something of the host. */
-		const char *risk = ev->value ? "low" : "medium";
-		if (o.json) {
-			fputs(",{\"name\":\"env\",\"granted\":true,\"risk\":", f);
-			fprintf(f, "\"%s\",\"variable\":", risk);
-			cli_json_str(f, ev->name, strlen(ev->name));
-			fputs(",\"value\":", f);
-			if (ev->value)
-				cli_json_str(f, ev->value, strlen(ev->value));
-			else
-				fputs("null", f);
-			fputc('}', f);
-		} else {
-			fprintf(f, "  %-7s env  ", risk);
-			cli_put_text(f, ev->name, strlen(ev->name));
-			fputs(ev->value ? " (fixed)\n" : " (from the host)\n", f);
-		}
+		out_cap(&w, "env", 1, g.env[i].value ? "low" : "medium");
+		out_cstr(&w, "variable", g.env[i].name);
+		out_cstr(&w, "value", g.env[i].value);
+		out_end(&w);
 	}
 	for (size_t i = 0; i < g.ndir; i++) {
-		const ep_grant_dir *d = &g.dir[i];
-		const char *risk = d->readonly ? "medium" : "high";
-		if (o.json) {
-			fprintf(f, ",{\"name\":\"dir\",\"granted\":true,\"risk\":\"%s\",\"host\":", risk);
-			cli_json_str(f, d->host, strlen(d->host));
-			fputs(",\"guest\":", f);
-			cli_json_str(f, d->guest, strlen(d->guest));
-			fprintf(f, ",\"readonly\":%s}", d->readonly ? "true" : "false");
-		} else {
-			fprintf(f, "  %-7s dir  ", risk);
-			cli_put_text(f, d->host, strlen(d->host));
-			fputs(" as ", f);
-			cli_put_text(f, d->guest, strlen(d->guest));
-			fputs(d->readonly ? " (read-only)\n" : " (read-write)\n", f);
-		}
+		out_cap(&w, "dir", 1, g.dir[i].readonly ? "medium" : "high");
+		out_cstr(&w, "host", g.dir[i].host);
+		out_cstr(&w, "guest", g.dir[i].guest);
+		out_bool(&w, "readonly", g.dir[i].readonly);
+		out_end(&w);
 	}
-	/* Limits, each with its effective value. */
-	fputs(o.json ? "],\"limits\":{" : "limits:\n", f);
+	out_end(&w);
+
+	/* Limits, each with its effective value; null is unlimited. */
+	out_obj(&w, "limits");
 	for (int k = 0; k < EP_B_COUNT; k++) {
-		uint64_t v = *ep_budget_at((ep_budget *)b, k);
-		int none = v == UINT64_MAX;
-		if (o.json) {
-			fprintf(f, "%s\"%s\":", k ? "," : "", ep_budget_key[k]);
-			if (none)
-				fputs("null", f);
-			else
-				fprintf(f, "%" PRIu64, v);
-		} else if (none) {
-			fprintf(f, "  %-15s unlimited\n", ep_budget_key[k]);
-		} else {
-			fprintf(f, "  %-15s %" PRIu64 "%s\n", ep_budget_key[k], v,
-			        k == EP_B_TIMEOUT ? " ms" : k == EP_B_FUEL || k == EP_B_TABLE ||
-			        k == EP_B_DEPTH ? "" : " bytes");
-		}
+		uint64_t v = *ep_budget_at(&g.budget, k);
+		out_opt_u64(&w, ep_budget_key[k], v != UINT64_MAX, v);
 	}
-	/* Imports, from the wasm when it could be read. */
-	fputs(o.json ? "},\"imports\":" : "imports:\n", f);
+	out_end(&w);
+
+	/* Imports, from the wasm when it loads. */
 	e = ep_engine_new(NULL, NULL);
 	ep_error err;
 	memset(&err, 0, sizeof err);
 	if (p.wasm && e && ep_module_load(e, p.wasm, p.wasm_len, &m, &err) == EP_OK) {
 		uint32_t n = ep_module_import_count(m);
-		if (o.json)
-			fputc('[', f);
+		out_list(&w, "imports");
 		for (uint32_t i = 0; i < n; i++) {
 			const char *mod, *field;
 			size_t ml, fl;
@@ -531,39 +479,20 @@ static int cmd_audit(int argc, char **argv)
 				: need == NEED_RANDOM && !(g.caps & EP_WASI_RANDOM) ? "random not granted"
 				: need == NEED_FD && !g.ndir && !(g.caps & EP_WASI_STDIO)
 				? "no stdio or dir granted" : NULL;
-			if (o.json) {
-				fputs(i ? ",{" : "{", f);
-				json_field(f, "module", mod, ml, 0);
-				json_field(f, "name", field, fl, 1);
-				fprintf(f, ",\"usable\":%s,\"reason\":", why_not ? "false" : "true");
-				if (why_not)
-					fprintf(f, "\"%s\"}", why_not);
-				else
-					fputs("null}", f);
-			} else {
-				fputs("  ", f);
-				cli_put_text(f, mod, ml);
-				fputc('.', f);
-				cli_put_text(f, field, fl);
-				if (why_not)
-					fprintf(f, "  unusable: %s", why_not);
-				fputc('\n', f);
-			}
+			out_item(&w);
+			out_str(&w, "module", mod, ml);
+			out_str(&w, "name", field, fl);
+			out_bool(&w, "usable", !why_not);
+			out_cstr(&w, "reason", why_not);
+			out_end(&w);
 		}
-		if (o.json)
-			fputc(']', f);
+		out_end(&w);
 	} else {
-		const char *what = !p.wasm ? "the wasm could not be read" : err.msg[0] ? err.msg
-		                   : "the wasm does not load";
-		if (o.json) {
-			fputs("null,\"imports_error\":", f);
-			cli_json_str(f, what, strlen(what));
-		} else {
-			fprintf(f, "  (unknown: %s)\n", what);
-		}
+		out_str(&w, "imports", NULL, 0);
+		out_cstr(&w, "imports_error", !p.wasm ? "the wasm could not be read"
+		         : err.msg[0] ? err.msg : "the wasm does not load");
 	}
-	if (o.json)
-		fputs("}\n", f);
+	out_done(&w);
 	rc = RC_OK;
 out:
 	ep_module_free(m);
@@ -663,53 +592,38 @@ static int cmd_list(int argc, char **argv)
 		rc = cli_fail(RC_NOPERM, "%s", why);
 		goto out;
 	}
-	if (o.json)
-		fputc('[', stdout);
+	cli_out w;
+	out_begin(&w, stdout, o.json);
+	out_cstr(&w, "dir", o.arg);
+	out_list(&w, "plugins");
 	for (size_t i = 0; i < n; i++) {
 		cli_plugin p;
 		memset(&p, 0, sizeof p);
 		int r = cli_plugin_read(&p, names[i]);
+		if (r == RC_OK)
+			r = cli_plugin_parse(&p);
+		out_item(&w);
+		out_cstr(&w, "manifest", names[i]);
 		if (r == RC_OK) {
 			cli_plugin_check_signature(&p, have ? &t : NULL);
 			cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES);
-		}
-		char line[300] = "";
-		if (r != RC_OK) {
+			out_str(&w, "id", p.mf.id.p, p.mf.id.n);
+			out_str(&w, "version", p.mf.version.p, p.mf.version.n);
+			out_cstr(&w, "signature", sig_word(p.sig));
+			out_cstr(&w, "sha256", pin_word(p.pin));
+		} else {
+			char line[300];
 			if (p.why_line)
 				snprintf(line, sizeof line, "line %" PRIu32 ": %s", p.why_line, p.why);
 			else
 				snprintf(line, sizeof line, "%s", p.why);
+			out_cstr(&w, "error", line);
 		}
-		if (o.json) {
-			fputs(i ? ",{" : "{", stdout);
-			json_field(stdout, "manifest", names[i], strlen(names[i]), 0);
-			if (r != RC_OK) {
-				json_field(stdout, "error", line, strlen(line), 1);
-			} else {
-				json_field(stdout, "id", p.mf.id.p, p.mf.id.n, 1);
-				json_field(stdout, "version", p.mf.version.p, p.mf.version.n, 1);
-				printf(",\"signature\":\"%s\",\"sha256\":\"%s\"", sig_word(p.sig),
-				       pin_word(p.pin));
-			}
-			fputc('}', stdout);
-		} else {
-			cli_put_text(stdout, names[i], strlen(names[i]));
-			if (r != RC_OK) {
-				fputs(" error: ", stdout);
-				cli_put_text(stdout, line, strlen(line));
-			} else {
-				fputc(' ', stdout);
-				cli_put_text(stdout, p.mf.id.p, p.mf.id.n);
-				fputc(' ', stdout);
-				cli_put_text(stdout, p.mf.version.p, p.mf.version.n);
-				printf(" signature=%s sha256=%s", sig_word(p.sig), pin_word(p.pin));
-			}
-			fputc('\n', stdout);
-		}
+		out_end(&w);
 		cli_plugin_free(&p);
 	}
-	if (o.json)
-		fputs("]\n", stdout);
+	out_end(&w);
+	out_done(&w);
 	rc = RC_OK;
 out:
 	free_names(names, n);
@@ -743,7 +657,8 @@ static const char help_doctor[] =
 	"  64   usage error\n";
 
 typedef struct doctor {
-	int json, n, failed;
+	cli_out w;
+	int failed;
 } doctor;
 
 static void check_line(doctor *d, const char *check, const char *status, const char *fmt, ...)
@@ -757,33 +672,36 @@ static void check_line(doctor *d, const char *check, const char *status, const c
 	va_end(ap);
 	if (strcmp(status, "fail") == 0)
 		d->failed = 1;
-	if (d->json) {
-		printf("%s{\"check\":\"%s\",\"status\":\"%s\",\"detail\":", d->n ? "," : "", check,
-		       status);
-		cli_json_str(stdout, detail, strlen(detail));
-		fputc('}', stdout);
-	} else {
+	if (!d->w.json) {
+		/* pass/warn/fail first: what an operator scans for. */
 		printf("%s %-8s ", status, check);
 		cli_put_text(stdout, detail, strlen(detail));
 		fputc('\n', stdout);
+		return;
 	}
-	d->n++;
+	out_item(&d->w);
+	out_cstr(&d->w, "check", check);
+	out_cstr(&d->w, "status", status);
+	out_cstr(&d->w, "detail", detail);
+	out_end(&d->w);
 }
 
 static int cmd_doctor(int argc, char **argv)
 {
 	plugin_opts o = { NULL, 0, 0, NULL };
 	ep_trust t = { NULL, 0 };
-	doctor d = { 0, 0, 0 };
+	doctor d;
 	int have = 0, rc;
 	char why[256];
 	size_t n = 0;
 	char **names = NULL;
 	if ((rc = plugin_options(&o, argc, argv, help_doctor, "doctor", 0)) != RC_OK)
 		goto out;
-	d.json = o.json;
-	if (d.json)
-		fputs("{\"checks\":[", stdout);
+	memset(&d, 0, sizeof d);
+	if (o.json) {
+		out_begin(&d.w, stdout, 1);
+		out_list(&d.w, "checks");
+	}
 	const char *where = o.ntrust ? "--trust" : EP_TRUST_DIR;
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK)
 		check_line(&d, "trust", "fail", "%s", why);
@@ -812,6 +730,8 @@ static int cmd_doctor(int argc, char **argv)
 			memset(&p, 0, sizeof p);
 			int r = have ? check_plugin(&p, names[i], &t) : cli_plugin_read(&p, names[i]);
 			if (r == RC_OK && !have)
+				r = cli_plugin_parse(&p);
+			if (r == RC_OK && !have)
 				check_line(&d, "plugin", "warn", "%s: not verified: no trust store", names[i]);
 			else if (r == RC_OK)
 				check_line(&d, "plugin", "pass", "%s: verifies", names[i]);
@@ -823,8 +743,11 @@ static int cmd_doctor(int argc, char **argv)
 			cli_plugin_free(&p);
 		}
 	}
-	if (d.json)
-		printf("],\"ok\":%s}\n", d.failed ? "false" : "true");
+	if (o.json) {
+		out_end(&d.w);
+		out_bool(&d.w, "ok", !d.failed);
+		out_done(&d.w);
+	}
 	rc = d.failed ? RC_FAIL : RC_OK;
 out:
 	free_names(names, n);

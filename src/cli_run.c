@@ -663,78 +663,66 @@ out:
 
 /* ---- the run report (docs/cli.md) ---- */
 
-static void json_key_str(FILE *f, const char *key, const char *s)
-{
-	fprintf(f, ",\"%s\":", key);
-	if (s)
-		cli_json_str(f, s, strlen(s));
-	else
-		fputs("null", f);
-}
-
 static int write_report(run *r, const char *file, int rc)
 {
-	char *buf = NULL;
+	char *buf = NULL, id[17], pin[65];
 	size_t len = 0;
+	const char *s;
+	size_t n;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return -1;
-	const char *outcome = r->outcome ? r->outcome : rc == RC_NOPERM ? "refused" : "error";
-	fprintf(f, "{\"outcome\":\"%s\",\"exit_status\":%d,\"exit_code\":", outcome, rc);
-	if (r->has_exit)
-		fprintf(f, "%d", r->exit_code);
-	else
-		fputs("null", f);
-	json_key_str(f, "trap", r->trap != EP_TRAP_NONE ? ep_trap_name(r->trap) : NULL);
-	fputs(",\"trap_function\":", f);
-	if (r->trap != EP_TRAP_NONE && r->trap_func != UINT32_MAX) {
-		const char *s;
-		size_t n;
-		fprintf(f, "{\"index\":%" PRIu32 ",\"name\":", r->trap_func);
-		if (r->module && ep_module_func_name(r->module, r->trap_func, &s, &n))
-			cli_json_str(f, s, n);
-		else
-			fputs("null", f);
-		fputc('}', f);
+	cli_out o;
+	out_begin(&o, f, 1);
+	out_cstr(&o, "outcome", r->outcome ? r->outcome : rc == RC_NOPERM ? "refused" : "error");
+	out_u64(&o, "exit_status", (uint64_t)rc);
+	if (r->has_exit && r->exit_code < 0) {
+		/* A negative code from proc_exit is the plugin's own too. */
+		fprintf(f, ",\"exit_code\":%d", r->exit_code);
 	} else {
-		fputs("null", f);
+		out_opt_u64(&o, "exit_code", r->has_exit, (uint64_t)r->exit_code);
 	}
-	fprintf(f, ",\"fuel_used\":%" PRIu64 ",\"peak_memory_bytes\":%" PRIu64
-	        ",\"wall_ms\":%" PRIu64 ",\"output_bytes\":%" PRIu64
-	        ",\"output_refused_writes\":%" PRIu64,
-	        r->store ? ep_store_fuel_used(r->store) : 0,
-	        r->store ? ep_store_peak_memory(r->store) : 0, now_ms() - r->started_ms,
-	        r->wasi ? ep_wasi_output_bytes(r->wasi) : 0,
-	        r->wasi ? ep_wasi_output_refused(r->wasi) : 0);
-	json_key_str(f, "message", r->msg[0] && !(r->outcome && !strcmp(r->outcome, "exited"))
-	             ? r->msg : NULL);
-	fputs(",\"plugin\":", f);
+	int trapped = r->trap != EP_TRAP_NONE;
+	out_cstr(&o, "trap", trapped ? ep_trap_name(r->trap) : NULL);
+	if (trapped && r->trap_func != UINT32_MAX) {
+		out_obj(&o, "trap_function");
+		out_u64(&o, "index", r->trap_func);
+		int named = r->module && ep_module_func_name(r->module, r->trap_func, &s, &n);
+		out_str(&o, "name", named ? s : NULL, n);
+		out_end(&o);
+	} else {
+		out_str(&o, "trap_function", NULL, 0);
+	}
+	out_u64(&o, "fuel_used", r->store ? ep_store_fuel_used(r->store) : 0);
+	out_u64(&o, "peak_memory_bytes", r->store ? ep_store_peak_memory(r->store) : 0);
+	out_u64(&o, "wall_ms", now_ms() - r->started_ms);
+	out_u64(&o, "output_bytes", r->wasi ? ep_wasi_output_bytes(r->wasi) : 0);
+	out_u64(&o, "output_refused_writes", r->wasi ? ep_wasi_output_refused(r->wasi) : 0);
+	int said = r->msg[0] && !(r->outcome && strcmp(r->outcome, "exited") == 0);
+	out_cstr(&o, "message", said ? r->msg : NULL);
 	cli_plugin *p = r->plugin;
 	if (p && p->parsed) {
-		const ep_manifest *m = &p->mf;
-		fputs("{\"id\":", f);
-		cli_json_str(f, m->id.p, m->id.n);
-		fputs(",\"version\":", f);
-		cli_json_str(f, m->version.p, m->version.n);
-		char pin[65];
-		ep_sha256_hex(m->sha256, pin);
-		fprintf(f, ",\"sha256\":\"%s\",\"signature\":\"%s\",\"signer\":", pin,
-		        p->sig == EP_PLUGIN_SIGNED ? "trusted" : p->sig == SIG_UNCHECKED ? "unchecked"
-		        : p->sig == EP_PLUGIN_UNSIGNED ? "unsigned" : "refused");
+		out_obj(&o, "plugin");
+		out_str(&o, "id", p->mf.id.p, p->mf.id.n);
+		out_str(&o, "version", p->mf.version.p, p->mf.version.n);
+		ep_sha256_hex(p->mf.sha256, pin);
+		out_cstr(&o, "sha256", pin);
+		out_cstr(&o, "signature", p->sig == EP_PLUGIN_SIGNED ? "trusted" : p->sig == SIG_UNCHECKED
+		         ? "unchecked" : p->sig == EP_PLUGIN_UNSIGNED ? "unsigned" : "refused");
 		if (p->signer) {
-			char id[17];
 			ep_keyid_hex(p->signer->id, id);
-			fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
-			cli_json_str(f, p->signer->name, strlen(p->signer->name));
-			fputc('}', f);
+			out_obj(&o, "signer");
+			out_cstr(&o, "key_id", id);
+			out_cstr(&o, "name", p->signer->name);
+			out_end(&o);
 		} else {
-			fputs("null", f);
+			out_str(&o, "signer", NULL, 0);
 		}
-		fputc('}', f);
+		out_end(&o);
 	} else {
-		fputs("null", f);
+		out_str(&o, "plugin", NULL, 0);
 	}
-	fputs("}\n", f);
+	out_done(&o);
 	int bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
 		free(buf);
@@ -760,19 +748,19 @@ static int open_plugin(run *r, run_opts *o, cli_plugin *p, const char **entry)
 		                 "grants (the signed manifest is the whole truth)", o->cap_flag);
 	if (o->invoke)
 		return cli_usage(usage_run, "run: --invoke: a manifest names its entry");
-	if ((rc = cli_plugin_read(p, r->path)) != RC_OK) {
+	if ((rc = cli_plugin_read(p, r->path)) != RC_OK)
+		return say(r, rc, "%s: %s", r->path, p->why);
+	if ((rc = cli_trust_load(&trust, o->trust, o->ntrust, &have, why, sizeof why)) != RC_OK)
+		return say(r, rc, "%s", why);
+	rc = cli_plugin_check_signature(p, have ? &trust : NULL);
+	ep_trust_free(&trust);
+	if (rc != RC_OK)
+		return say(r, rc, "%s: not trusted: %s", r->path, p->why);
+	if ((rc = cli_plugin_parse(p)) != RC_OK) {
 		if (p->why_line)
 			return say(r, rc, "%s:%" PRIu32 ": %s", r->path, p->why_line, p->why);
 		return say(r, rc, "%s: %s", r->path, p->why);
 	}
-	if ((rc = cli_trust_load(&trust, o->trust, o->ntrust, &have, why, sizeof why)) != RC_OK)
-		return say(r, rc, "%s", why);
-	rc = cli_plugin_check_signature(p, have ? &trust : NULL);
-	if (rc != RC_OK) {
-		ep_trust_free(&trust);
-		return say(r, rc, "%s: not trusted: %s", r->path, p->why);
-	}
-	ep_trust_free(&trust);
 	if (p->sig == SIG_UNCHECKED)
 		fprintf(stderr, "edgeplug: warning: %s: %s; no trust store is configured, so it "
 		        "runs unchecked\n", r->path, p->why);
