@@ -8,6 +8,7 @@
 #   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
 #   make size-check [BOARD=...]  the size gate: size/budgets, size/report-BOARD.txt
 #   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
+#   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -149,6 +150,50 @@ demo: $(B)/edgeplug $(B)/examples/wc.wasm
 	$(QEMU) $(B)/edgeplug run --dir-ro examples/data::data $(B)/examples/wc.wasm \
 		data/edge.txt data/small-boards.txt
 
+# ---- fuzzing (tests/fuzz, libFuzzer; host clang, not a board build) ----
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target linked against the
+# library built with ASan+UBSan and coverage into build/fuzz. `make fuzz`
+# runs each for FUZZ_SECONDS on a copy of its seeds, tests/fuzz/corpus/NAME/
+# (new inputs go to build/fuzz/corpus/NAME; the committed seeds are never
+# written), with tests/fuzz/NAME.dict and the libFuzzer flags in
+# tests/fuzz/NAME.flags when they exist. Crashes are saved in
+# build/fuzz/artifacts/NAME/ and fail the target. fuzz-smoke: 10 s each.
+FUZZ_SECONDS ?= 60
+FUZZ_B := build/fuzz
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJ := $(ENGINE_SRC:src/%.c=$(FUZZ_B)/obj/%.o) $(WASI_SRC:src/%.c=$(FUZZ_B)/obj/%.o) \
+	$(PLUGIN_SRC:src/%.c=$(FUZZ_B)/obj/%.o)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_B)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/libedgeplug.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libedgeplug.a $(HDRS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libedgeplug.a -lm
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+		n=$${f##*/fuzz_}; c=$(FUZZ_B)/corpus/$$n; a=$(FUZZ_B)/artifacts/$$n; \
+		mkdir -p $$c $$a; \
+		if [ -d tests/fuzz/corpus/$$n ]; then cp -R tests/fuzz/corpus/$$n/. $$c/; fi; \
+		d=; if [ -f tests/fuzz/$$n.dict ]; then d=-dict=tests/fuzz/$$n.dict; fi; \
+		x=; if [ -f tests/fuzz/$$n.flags ]; then x=$$(cat tests/fuzz/$$n.flags); fi; \
+		echo "== fuzz $$n: $(FUZZ_SECONDS) s, corpus $$c"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$$a/ $$d $$x $$c 2>$(FUZZ_B)/$$n.log || \
+			{ tail -n 60 $(FUZZ_B)/$$n.log; echo "fuzz $$n: failed, inputs in $$a/" >&2; exit 1; }; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+.*DONE' $(FUZZ_B)/$$n.log || true; \
+	done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
 # ---- size gate ----
 # The shipped binary (static, stripped) against its line in size/budgets,
 # with a breakdown by component from the link map into size/report-BOARD.txt.
@@ -175,4 +220,4 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
+.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke fuzz fuzz-smoke
