@@ -8,6 +8,7 @@
 #   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
 #   make size-check [BOARD=...]  the size gate: size/budgets, size/report-BOARD.txt
 #   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
+#   make manifests      build the example plugins of manifests/ and check their sha256
 #   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
@@ -118,7 +119,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit cli-test wasi-test limits-test spec spec-switch
+test: all unit manifests cli-test wasi-test limits-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -149,6 +150,30 @@ $(B)/examples/%.wasm: examples/%.c
 demo: $(B)/edgeplug $(B)/examples/wc.wasm
 	$(QEMU) $(B)/edgeplug run --dir-ro examples/data::data $(B)/examples/wc.wasm \
 		data/edge.txt data/small-boards.txt
+
+# ---- example manifests (manifests/README.md) ----
+# build/manifests/NAME/ holds NAME.ini and the module it names, built from
+# manifests/NAME/*.wat (or examples/): a folder as it would be installed.
+# wat2wasm's output is deterministic, so each committed sha256 line is the
+# hash of the module built here; `make manifests` checks that it is.
+MANIFEST_INI := $(patsubst %,build/%,$(wildcard manifests/*/*.ini))
+MANIFEST_WASM := $(patsubst manifests/%.wat,build/manifests/%.wasm,$(wildcard manifests/*/*.wat)) \
+	build/manifests/fib/fib.wasm
+
+build/manifests/%.ini: manifests/%.ini
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+build/manifests/%.wasm: manifests/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+build/manifests/fib/fib.wasm: examples/fib.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+manifests: $(MANIFEST_INI) $(MANIFEST_WASM)
+	@sh manifests/check.sh build/manifests
 
 # ---- fuzzing (tests/fuzz, libFuzzer; host clang, not a board build) ----
 # Every tests/fuzz/fuzz_NAME.c is a libFuzzer target linked against the
@@ -220,4 +245,4 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke fuzz fuzz-smoke
+.PHONY: all unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests
