@@ -447,8 +447,9 @@ static int dir_list(parser *ps, ep_span v)
 			return fail(ps, "dir \"%.*s%s\": empty host path", Q(item));
 		if (d.guest.n == 0)
 			return fail(ps, "dir \"%.*s%s\": empty guest path", Q(item));
-		if (is_ws(d.host.p[d.host.n - 1]) || is_ws(d.guest.p[0]))
-			return fail(ps, "dir \"%.*s%s\": space around \"::\"", Q(item));
+		if (is_ws(d.host.p[0]) || is_ws(d.host.p[d.host.n - 1]) ||
+		    is_ws(d.guest.p[0]) || is_ws(d.guest.p[d.guest.n - 1]))
+			return fail(ps, "dir \"%.*s%s\": a path starts or ends with a space", Q(item));
 		for (size_t j = 0; j + 1 < d.guest.n; j++)
 			if (d.guest.p[j] == ':' && d.guest.p[j + 1] == ':')
 				return fail(ps, "dir \"%.*s%s\": more than one \"::\"", Q(item));

@@ -481,7 +481,8 @@ static void test_values(void)
 	BADP("[capabilities]\ndir = ::/d\n", 7, "dir \"::/d\": empty host path");
 	BADP("[capabilities]\ndir = d::\n", 7, "dir \"d::\": empty guest path");
 	BADP("[capabilities]\ndir = d:::ro\n", 7, "dir \"d:::ro\": empty guest path");
-	BADP("[capabilities]\ndir = d :: /d\n", 7, "dir \"d :: /d\": space around \"::\"");
+	BADP("[capabilities]\ndir = d :: /d\n", 7, "dir \"d :: /d\": a path starts or ends with a space");
+	BADP("[capabilities]\ndir = d::/d :ro\n", 7, "dir \"d::/d :ro\": a path starts or ends with a space");
 	BADP("[capabilities]\ndir = a::b::c\n", 7, "dir \"a::b::c\": more than one \"::\"");
 	BADP("[capabilities]\ndir = a::/d, b::/e, c::/d:ro\n", 7, "dir: duplicate guest path \"/d\"");
 	BADP("[capabilities]\ndir = a::/d,,b::/e\n", 7, "dir: empty item in the list");
