@@ -117,6 +117,12 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
+# Fixtures named *.names.wat keep their names: wat2wasm writes a name section
+# (the more specific pattern wins).
+$(WASM_DIR)/unit/%.names.wasm: tests/unit/%.names.wat
+	@mkdir -p $(dir $@)
+	wat2wasm --debug-names $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
