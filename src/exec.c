@@ -8,7 +8,10 @@
  *
  * Hot state lives in locals: pc, fp, the memory base and size, and what is
  * left of the current fuel chunk (see refuel). ep_store_interrupt zeroes the
- * store's fuel limit, which the loop sees at its next refuel.
+ * store's fuel limit, which the loop sees at its next refuel; bulk
+ * instructions pay for their length (CHARGE) and look at the interrupt flag
+ * between slices (BULK_SLICE), so no stretch of work longer than a chunk
+ * goes by without a look.
  */
 #include <math.h>
 

@@ -1583,7 +1583,31 @@ static void test_bulk_fuel(void)
 	ep_abandon(w.s);
 	world_free(&w);
 
-	ENGINE_DONE(e, "bulk fuel", m);
+	/* Zeroing locals is paid at entry, 1 unit per 8: f declares 50,000 and
+	 * its body is one local.get, so it costs 1 + 6250. */
+	const uint32_t groups[] = { 50000 };
+	buf gen = { 0 };
+	gen_locals(&gen, groups, 1);
+	ep_module *ml = NULL;
+	if (ep_module_load(e, gen.p, gen.n, &ml, &err) != EP_OK)
+		FATAL("50,000 locals", err.msg);
+	free(gen.p);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_instance *inst;
+	if (ep_instantiate(s, ml, NULL, 0, &inst, &err) != EP_OK)
+		FATAL("50,000 locals", err.msg);
+	st = call_n(s, func_of(inst, "f"), NULL, 0, &r, &err);
+	uint64_t used = ep_store_fuel_used(s);
+	printf("fuel f with 50,000 locals = %llu\n", (unsigned long long)used);
+	ep_store_set_fuel(s, 6250);
+	ep_status st2 = call_n(s, func_of(inst, "f"), NULL, 0, &r, &err);
+	CHECK(st == EP_OK && used == 6251 && is_trap(st2, &err, EP_TRAP_FUEL) &&
+	      ep_store_fuel_used(s) == used,
+	      "50,000 locals: status %d, cost %llu (expected 6251); with 6250: status %d trap %d",
+	      st, (unsigned long long)used, st2, err.trap);
+	ep_store_free(s);
+
+	ENGINE_DONE(e, "bulk fuel", m, ml);
 }
 
 /* ---- 9. interrupts inside long bulk instructions ---- */
