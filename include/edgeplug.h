@@ -108,7 +108,10 @@ typedef struct ep_extern {
  * The allocator: Lua's lua_Alloc contract. nsize == 0 frees ptr and returns
  * NULL; otherwise it behaves like realloc (ptr NULL means allocate) and
  * returns NULL to refuse. osize is the size previously allocated for ptr
- * (0 when ptr is NULL).
+ * (0 when ptr is NULL). Linear memories go through it too, and the engine
+ * zeroes the bytes it adds, touching every page it is given. Without one
+ * (NULL), linear memory is mapped from the kernel instead and costs no RAM
+ * until touched; either way every byte is counted and limited.
  */
 typedef void *(*ep_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
@@ -228,7 +231,9 @@ enum {
 };
 uint32_t ep_module_features(const ep_module *m);
 
-/* Per-store limits. Zero fields mean "the default" (see src/config.h). */
+/* Per-store limits. Zero fields mean "the default" (see src/config.h):
+ * 10000 calls deep, 128 Ki stack slots, 4096 pages (256 MiB) for each
+ * memory, 10,000,000 entries for each table. */
 typedef struct ep_limits {
 	uint32_t max_call_depth;
 	uint32_t max_stack_slots;     /* value stack, in 8-byte slots */
@@ -251,7 +256,10 @@ void ep_store_add_fuel(ep_store *store, uint64_t fuel);
 uint32_t ep_store_peak_call_depth(const ep_store *store);
 uint64_t ep_store_peak_memory(const ep_store *store);
 /* Safe to call from a signal handler or another thread: the running call
- * stops with EP_TRAP_INTERRUPT at its next block boundary. */
+ * stops with EP_TRAP_INTERRUPT within EP_FUEL_CHUNK units of work (10,000
+ * by default: well under 10 ms on a Pi Zero), at a block boundary or
+ * between two slices of a long bulk instruction, which a resume finishes.
+ * A host function in progress is finished first. */
 void ep_store_interrupt(ep_store *store);
 
 ep_status ep_instantiate(ep_store *store, const ep_module *module,

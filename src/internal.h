@@ -376,6 +376,11 @@ struct ep_store {
 	volatile int interrupted;
 	/* A suspended call (after fuel/interrupt): where to resume. */
 	bool suspended;
+	/* Suspended by an interrupt partway through a bulk instruction (at
+	 * susp_pc, exec.c): bulk_done of its bytes or elements are done and
+	 * its fuel is paid, so resuming goes on from there. */
+	bool bulk_partial;
+	uint64_t bulk_done;
 	const void *susp_pc;
 	slot *susp_fp;
 	ep_func *susp_entry;
