@@ -53,6 +53,9 @@ int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
  * memory") goes to why. */
 int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *len, char *why,
                   size_t whylen);
+/* 1 when path is a regular file of more than limit bytes: a module over
+ * the engine's memory limit is refused before it is read (exit 70). */
+int cli_file_over(const char *path, uint64_t limit);
 /* Writes data to path through a temporary file in the same directory and
  * a rename, so a reader sees the old file or the whole new one. With
  * exclusive, an existing path is refused (EEXIST). 0 or -1 with errno. */

@@ -149,6 +149,11 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 		return RC_NOPERM;
 	}
 	char why[128];
+	if (cli_file_over(p->wasm_path, max) && max < CLI_MAX_MODULE_BYTES) {
+		p->pin = PIN_MISSING;
+		snprintf(p->why, sizeof p->why, "%s: larger than the engine memory limit", p->wasm_path);
+		return RC_SOFTWARE;
+	}
 	int rc = cli_load_file(p->wasm_path, max, &p->wasm, &p->wasm_len, why, sizeof why);
 	if (rc != RC_OK) {
 		p->pin = PIN_MISSING;

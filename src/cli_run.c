@@ -85,7 +85,7 @@ static const char help_run[] =
 	"\n"
 	"Budgets (docs/limits.md); SIZE takes K, M or G (KiB, MiB, GiB):\n"
 	"  --fuel N               stop after N instructions (default: unlimited)\n"
-	"  --max-memory SIZE      cap linear memory (whole 64 KiB pages); beyond it\n"
+	"  --max-memory SIZE      cap linear memory (whole 64 KiB pages; 256M); past it\n"
 	"                         memory.grow fails (malloc returns NULL)\n"
 	"  --max-table-elements N cap every table; beyond it table.grow fails\n"
 	"  --max-call-depth N     nested calls before 'call stack exhausted' (10000)\n"
@@ -892,6 +892,11 @@ static int cmd_run(int argc, char **argv)
 		 * file over the limit is refused before it is read. */
 		size_t max = r.grants.budget.runtime_memory < CLI_MAX_MODULE_BYTES
 		             ? (size_t)r.grants.budget.runtime_memory : CLI_MAX_MODULE_BYTES;
+		if (cli_file_over(r.path, r.grants.budget.runtime_memory)) {
+			rc = say(&r, RC_SOFTWARE, "%s: larger than the engine memory limit "
+			         "(--max-runtime-memory)", r.path);
+			goto out;
+		}
 		if ((rc = cli_read_file(r.path, max, &bytes, &len)) != RC_OK) {
 			snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
 			goto out;

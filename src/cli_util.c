@@ -297,3 +297,9 @@ void cli_json_str(FILE *f, const char *s, size_t n)
 	}
 	fputc('"', f);
 }
+
+int cli_file_over(const char *path, uint64_t limit)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit;
+}
