@@ -47,7 +47,7 @@ CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
 OPT_SMALL := -Os
-LDFLAGS := $(LDSTATIC) -Wl,--gc-sections $(SANFLAGS)
+LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.

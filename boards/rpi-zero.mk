@@ -7,3 +7,7 @@ CC := $(CROSS)gcc -specs=$(MUSL_SYSROOT)/musl-gcc.specs
 CPUFLAGS := -mcpu=arm1176jzf-s -marm -mfloat-abi=softfp -mfpu=vfp
 BOARD_DEFS :=
 QEMU := qemu-arm-static -cpu arm1176
+# Everything but the interpreter loop (built -O2 in ARM mode) is Thumb-1,
+# which ARMv6 runs beside ARM code: about 25% smaller, and only the loading,
+# WASI and CLI paths, which are not the hot ones, pay for it.
+SMALL_CPUFLAGS := -mthumb
