@@ -55,9 +55,9 @@ for c in run validate inspect verify audit list doctor keygen sign; do
 	t "help-$c"       0 "+^usage: edgeplug $c"  ""          help "$c"
 	t "$c-help-flag"  0 "+^usage: edgeplug $c"  ""          "$c" --help
 done
-t help-run         0 "+^  134  the start function or the call trapped$" "" help run
-t help-run-codes   0 "+^  69   the module imports" ""       help run
-t help-validate    0 "+^  65   the module is malformed or invalid$" "" help validate
+t help-run         0 "+^  124 deadline  134 trap  135 fuel$" "" help run
+t help-run-codes   0 "+^  64 usage  65 malformed or invalid  66 cannot read  69 unknown import$" "" help run
+t help-validate    0 "+^exit status: 0 valid, 64 usage, 65 malformed or invalid, 66 cannot read,$" "" help validate
 t run-help-flag    0 "+^       edgeplug run --invoke NAME \[OPTION...\] FILE.wasm" "" run --help
 t help-unknown     64 "" "+^edgeplug: help: unknown command \"frob\"$" help frob
 t no-args          64 "" "+^usage: edgeplug COMMAND "
