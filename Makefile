@@ -120,6 +120,10 @@ $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
+# test_sign again in the host build (EP_SIGNING): keygen and signing.
+sign-unit:
+	@$(MAKE) --no-print-directory BOARD=x86_64 B=$(HOST_B) EP_SIGNING=1 UNIT_SRC=tests/unit/test_sign.c unit
+
 unit: $(UNIT_BIN) $(UNIT_WASM)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 
@@ -140,7 +144,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit cli-test wasi-test limits-test spec spec-switch
+test: all unit sign-unit cli-test wasi-test limits-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -198,4 +202,4 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
+.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
