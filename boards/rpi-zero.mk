@@ -7,3 +7,6 @@ CC := $(CROSS)gcc -specs=$(MUSL_SYSROOT)/musl-gcc.specs
 CPUFLAGS := -mcpu=arm1176jzf-s -marm -mfloat-abi=softfp -mfpu=vfp
 BOARD_DEFS :=
 QEMU := qemu-arm-static -cpu arm1176
+# libsodium's SHA-512 as Thumb-1: smaller, and it only hashes manifests
+# (src/sodium/sodium.mk says why not the rest).
+SODIUM_SHA512_FLAGS := -mthumb
