@@ -8,6 +8,8 @@
 #   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
 #   make size-check [BOARD=...]  the size gate: size/budgets, size/report-BOARD.txt
 #   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
+#   make manifests      build the example plugins of manifests/ and check their sha256
+#   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -47,13 +49,16 @@ OPT_FAST := -O2
 OPT_SMALL := -Os
 LDFLAGS := $(LDSTATIC) -Wl,--gc-sections $(SANFLAGS)
 
-ENGINE_SRC := src/alloc.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
+ENGINE_SRC := src/alloc.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
 WASI_SRC := src/wasi.c
-# The plugin layer: signatures and the trust store (docs/signing.md), with
-# libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB).
-PLUGIN_SRC := src/sign.c src/trust.c
-CLI_SRC := src/cli.c src/cli_sign.c
+# The plugin layer: the shared value syntax, the manifest parser
+# (docs/manifest.md), signatures and the trust store (docs/signing.md, with
+# libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB)), the
+# trust checks and the grant sets.
+PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
+CLI_SRC := src/cli.c src/cli_util.c src/cli_value.c src/cli_run.c src/cli_plugin.c \
+	src/cli_inspect.c src/cli_out.c src/cli_sign.c
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
 PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)
@@ -87,7 +92,7 @@ $(B)/obj/exec.o: src/exec.c $(HDRS)
 
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) -c $< -o $@
 
 $(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ)
 	rm -f $@
@@ -111,6 +116,12 @@ UNIT_WASM := $(patsubst tests/unit/%.wat,$(WASM_DIR)/unit/%.wasm,$(wildcard test
 $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+# Fixtures named *.names.wat keep their names: wat2wasm writes a name section
+# (the more specific pattern wins).
+$(WASM_DIR)/unit/%.names.wasm: tests/unit/%.names.wat
+	@mkdir -p $(dir $@)
+	wat2wasm --debug-names $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -144,7 +155,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit sign-unit cli-test wasi-test limits-test spec spec-switch
+test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -155,6 +166,14 @@ WASI_CC ?= sh tests/wasm-cc --target=wasm32-wasi
 
 wasi-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/wasi/run.sh
+
+# Plugins as deployed (tests/plugin): manifests, grants seen from inside,
+# keys, signatures and pins, audit/inspect/list/doctor and run reports.
+# Keys are made and manifests signed by the host build, which runs natively
+# whatever BOARD is; the board's own binary verifies and runs them.
+plugin-test: $(B)/edgeplug host
+	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" HOST_EP=$(HOST_B)/edgeplug \
+		sh tests/plugin/run.sh
 
 # Budgets from the command line (--fuel, --max-*, --timeout, --stats): WASI
 # plugins and .wat fixtures; prints each measured fuel count ("fuel NAME =
@@ -175,6 +194,74 @@ $(B)/examples/%.wasm: examples/%.c
 demo: $(B)/edgeplug $(B)/examples/wc.wasm
 	$(QEMU) $(B)/edgeplug run --dir-ro examples/data::data $(B)/examples/wc.wasm \
 		data/edge.txt data/small-boards.txt
+
+# ---- example manifests (manifests/README.md) ----
+# build/manifests/NAME/ holds NAME.ini and the module it names, built from
+# manifests/NAME/*.wat (or examples/): a folder as it would be installed.
+# wat2wasm's output is deterministic, so each committed sha256 line is the
+# hash of the module built here; `make manifests` checks that it is.
+MANIFEST_INI := $(patsubst %,build/%,$(wildcard manifests/*/*.ini))
+MANIFEST_WASM := $(patsubst manifests/%.wat,build/manifests/%.wasm,$(wildcard manifests/*/*.wat)) \
+	build/manifests/fib/fib.wasm
+
+build/manifests/%.ini: manifests/%.ini
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+build/manifests/%.wasm: manifests/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+build/manifests/fib/fib.wasm: examples/fib.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+manifests: $(MANIFEST_INI) $(MANIFEST_WASM)
+	@sh manifests/check.sh build/manifests
+
+# ---- fuzzing (tests/fuzz, libFuzzer; host clang, not a board build) ----
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target linked against the
+# library built with ASan+UBSan and coverage into build/fuzz. `make fuzz`
+# runs each for FUZZ_SECONDS on a copy of its seeds, tests/fuzz/corpus/NAME/
+# (new inputs go to build/fuzz/corpus/NAME; the committed seeds are never
+# written), with tests/fuzz/NAME.dict and the libFuzzer flags in
+# tests/fuzz/NAME.flags when they exist. Crashes are saved in
+# build/fuzz/artifacts/NAME/ and fail the target. fuzz-smoke: 10 s each.
+FUZZ_SECONDS ?= 60
+FUZZ_B := build/fuzz
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJ := $(ENGINE_SRC:src/%.c=$(FUZZ_B)/obj/%.o) $(WASI_SRC:src/%.c=$(FUZZ_B)/obj/%.o) \
+	$(PLUGIN_SRC:src/%.c=$(FUZZ_B)/obj/%.o)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_B)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/libedgeplug.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libedgeplug.a $(HDRS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libedgeplug.a -lm
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+		n=$${f##*/fuzz_}; c=$(FUZZ_B)/corpus/$$n; a=$(FUZZ_B)/artifacts/$$n; \
+		mkdir -p $$c $$a; \
+		if [ -d tests/fuzz/corpus/$$n ]; then cp -R tests/fuzz/corpus/$$n/. $$c/; fi; \
+		d=; if [ -f tests/fuzz/$$n.dict ]; then d=-dict=tests/fuzz/$$n.dict; fi; \
+		x=; if [ -f tests/fuzz/$$n.flags ]; then x=$$(cat tests/fuzz/$$n.flags); fi; \
+		echo "== fuzz $$n: $(FUZZ_SECONDS) s, corpus $$c"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$$a/ $$d $$x $$c 2>$(FUZZ_B)/$$n.log || \
+			{ tail -n 60 $(FUZZ_B)/$$n.log; echo "fuzz $$n: failed, inputs in $$a/" >&2; exit 1; }; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+.*DONE' $(FUZZ_B)/$$n.log || true; \
+	done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # ---- size gate ----
 # The shipped binary (static, stripped) against its line in size/budgets,
@@ -204,4 +291,5 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test size-check demo clean bench bench-smoke
+.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
+	plugin-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests

@@ -108,7 +108,10 @@ typedef struct ep_extern {
  * The allocator: Lua's lua_Alloc contract. nsize == 0 frees ptr and returns
  * NULL; otherwise it behaves like realloc (ptr NULL means allocate) and
  * returns NULL to refuse. osize is the size previously allocated for ptr
- * (0 when ptr is NULL).
+ * (0 when ptr is NULL). Linear memories go through it too, and the engine
+ * zeroes the bytes it adds, touching every page it is given. Without one
+ * (NULL), linear memory is mapped from the kernel instead and costs no RAM
+ * until touched; either way every byte is counted and limited.
  */
 typedef void *(*ep_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
@@ -144,8 +147,93 @@ int ep_module_import_functype(const ep_module *m, uint32_t i, ep_functype *type)
 uint32_t ep_module_export_count(const ep_module *m);
 void ep_module_export(const ep_module *m, uint32_t i, const char **name,
                       size_t *name_len, uint8_t *kind);
+/* Export i's index in the index space of its kind, or UINT32_MAX when there
+ * is no export i. */
+uint32_t ep_module_export_index(const ep_module *m, uint32_t i);
+/* For a function export: returns 1 and fills *type (may be NULL); else 0. */
+int ep_module_export_functype(const ep_module *m, uint32_t i, ep_functype *type);
 
-/* Per-store limits. Zero fields mean "the default" (see src/config.h). */
+/*
+ * Inspecting a module. Everything below reads what the load recorded and
+ * never fails beyond "no such entry" (0 or UINT32_MAX). Returned pointers
+ * and ep_functype arrays point into the module and stay valid until
+ * ep_module_free; names and payloads that point into the binary are not
+ * NUL-terminated (use the length). Out-parameters may be NULL.
+ */
+
+/* Index spaces hold imports first, then the module's own definitions. For
+ * kind EP_EXTERN_*: the number of entries, and how many are imported
+ * (0 for an unknown kind). */
+uint32_t ep_module_count(const ep_module *m, uint8_t kind);
+uint32_t ep_module_imported(const ep_module *m, uint8_t kind);
+
+/* Function types of the type section. */
+uint32_t ep_module_type_count(const ep_module *m);
+int ep_module_type(const ep_module *m, uint32_t typeidx, ep_functype *type);
+/* Function funcidx (imported or defined): its type index (UINT32_MAX when
+ * out of range), or 1 and its signature. */
+uint32_t ep_module_func_typeidx(const ep_module *m, uint32_t funcidx);
+int ep_module_func_type(const ep_module *m, uint32_t funcidx, ep_functype *type);
+
+/* Table, memory and global declarations (imported or defined) by index:
+ * return 1 and fill the fields, or 0 when out of range. Limits are in
+ * elements (tables) or 64 KiB pages (memories); *max is 0 when !*has_max. */
+int ep_module_table(const ep_module *m, uint32_t i, uint8_t *reftype,
+                    uint32_t *min, uint32_t *max, int *has_max);
+int ep_module_memory(const ep_module *m, uint32_t i, uint32_t *min,
+                     uint32_t *max, int *has_max);
+int ep_module_global(const ep_module *m, uint32_t i, uint8_t *valtype, int *mutable_);
+/* Returns 1 and the start function's index when there is a start section. */
+int ep_module_start(const ep_module *m, uint32_t *funcidx);
+
+/* Every section of the binary in order, custom sections included: its id
+ * (0 custom, 1 type, ... 12 data count; see ep_section_name) and its
+ * contents, which start at byte offset *offset of the binary (after the id
+ * and size fields) and take *size bytes. Returns 0 when i is out of range. */
+uint32_t ep_module_section_count(const ep_module *m);
+int ep_module_section(const ep_module *m, uint32_t i, uint8_t *id,
+                      size_t *offset, size_t *size);
+
+/* Custom sections in binary order: the name and the payload after it,
+ * pointing into the module's copy of the binary (*data is non-NULL even
+ * for an empty payload). Returns 0 when i is out of range. */
+uint32_t ep_module_custom_count(const ep_module *m);
+int ep_module_custom_section(const ep_module *m, uint32_t i, const char **name,
+                             size_t *name_len, const uint8_t **data, size_t *size);
+
+/* Names from the "name" custom section (its first occurrence): the module
+ * name (subsection 0) and function names (subsection 1). A name section
+ * that does not decode is ignored whole: the module still loads and has
+ * no names. Each returns 1 and the name when there is one. */
+int ep_module_name(const ep_module *m, const char **name, size_t *len);
+int ep_module_func_name(const ep_module *m, uint32_t funcidx, const char **name,
+                        size_t *len);
+
+/* Features beyond the 1.0 (MVP) binary that the module uses, as seen while
+ * decoding: the bits of ep_module_features. */
+enum {
+	/* a function type with more than one result, a block type by index */
+	EP_FEATURE_MULTI_VALUE = 1u << 0,
+	/* funcref/externref values, externref tables, more than one table,
+	 * ref.*, table.get/set/size/grow/fill, typed select, declarative
+	 * element segments */
+	EP_FEATURE_REFERENCE_TYPES = 1u << 1,
+	/* memory.init/copy/fill, data.drop, table.init/copy, elem.drop, the
+	 * data count section, passive segments, element expressions */
+	EP_FEATURE_BULK_MEMORY = 1u << 2,
+	/* i32/i64.trunc_sat_f32/f64_s/u (0xfc 0-7) */
+	EP_FEATURE_SAT_FLOAT_TO_INT = 1u << 3,
+	/* i32.extend8_s ... i64.extend32_s (0xc0-0xc4) */
+	EP_FEATURE_SIGN_EXT = 1u << 4,
+	/* an imported or exported mutable global */
+	EP_FEATURE_MUTABLE_GLOBALS = 1u << 5,
+	EP_FEATURE_COUNT = 6         /* number of bits */
+};
+uint32_t ep_module_features(const ep_module *m);
+
+/* Per-store limits. Zero fields mean "the default" (see src/config.h):
+ * 10000 calls deep, 128 Ki stack slots, 4096 pages (256 MiB) for each
+ * memory, 10,000,000 entries for each table. */
 typedef struct ep_limits {
 	uint32_t max_call_depth;
 	uint32_t max_stack_slots;     /* value stack, in 8-byte slots */
@@ -168,7 +256,10 @@ void ep_store_add_fuel(ep_store *store, uint64_t fuel);
 uint32_t ep_store_peak_call_depth(const ep_store *store);
 uint64_t ep_store_peak_memory(const ep_store *store);
 /* Safe to call from a signal handler or another thread: the running call
- * stops with EP_TRAP_INTERRUPT at its next block boundary. */
+ * stops with EP_TRAP_INTERRUPT within EP_FUEL_CHUNK units of work (10,000
+ * by default: well under 10 ms on a Pi Zero), at a block boundary or
+ * between two slices of a long bulk instruction, which a resume finishes.
+ * A host function in progress is finished first. */
 void ep_store_interrupt(ep_store *store);
 
 ep_status ep_instantiate(ep_store *store, const ep_module *module,
@@ -213,7 +304,25 @@ ep_status ep_call(ep_store *store, ep_func *f, const ep_value *args, size_t narg
 ep_status ep_resume(ep_store *store, ep_value *results, size_t nresults, ep_error *err);
 void ep_abandon(ep_store *store);
 
+/* Names for messages: static strings, never NULL. */
 const char *ep_trap_name(ep_trap trap);
+/* "ok", "malformed", "invalid", "unlinkable", "trap", "out of memory",
+ * "limit", "bad argument"; "unknown status" otherwise. */
+const char *ep_status_name(ep_status status);
+/* "i32", "i64", "f32", "f64", "funcref", "externref", "v128"; "unknown
+ * type" otherwise. */
+const char *ep_valtype_name(uint8_t type);
+/* A single EP_FEATURE_* bit: "multi-value", "reference-types",
+ * "bulk-memory", "nontrapping-float-to-int", "sign-extension",
+ * "mutable-globals"; "unknown feature" for anything else. */
+const char *ep_feature_name(uint32_t bit);
+/* Section id: "custom", "type", "import", "function", "table", "memory",
+ * "global", "export", "start", "element", "code", "data", "data count";
+ * "unknown section" otherwise. */
+const char *ep_section_name(uint8_t id);
+/* Extern kind EP_EXTERN_*: "func", "table", "memory", "global"; "unknown
+ * kind" otherwise. */
+const char *ep_extern_kind_name(uint8_t kind);
 
 #ifdef __cplusplus
 }

@@ -90,6 +90,20 @@ ep_status ep_wasi_preopen(ep_wasi *w, const char *host_path, const char *guest_p
 void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err);
 /* EP_WASI_RESOLVE_AUTO (the default) or EP_WASI_RESOLVE_WALK. */
 void ep_wasi_set_resolve(ep_wasi *w, int mode);
+/* 1 when this build and the running kernel confine path resolution with
+ * openat2(RESOLVE_BENEATH) (EP_WASI_RESOLVE_AUTO then uses it); 0 when
+ * every resolution takes the per-component walk. For health checks. */
+int ep_wasi_kernel_beneath(void);
+/* Caps the bytes the plugin may write to stdout and stderr together (the
+ * host descriptors of ep_wasi_set_stdio, under any fd number the plugin
+ * renumbers them to): a write that would pass the cap writes nothing and
+ * fails with ENOSPC, and the plugin runs on. UINT64_MAX, the default, is no
+ * cap; 0 refuses every write. */
+void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes);
+/* Bytes written to stdout and stderr so far, and the writes the cap
+ * refused. */
+uint64_t ep_wasi_output_bytes(const ep_wasi *w);
+uint64_t ep_wasi_output_refused(const ep_wasi *w);
 
 /* For every import of m from "wasi_snapshot_preview1", creates a host
  * function in store and puts it in imports[i] (imports has one entry per

@@ -1,11 +1,18 @@
 /*
  * alloc.c - the one door to memory: every engine byte is counted here and
  * may be refused (by the embedder's allocator or the engine's byte limit).
- * Also the error formatter, so no stage needs stdio beyond vsnprintf.
+ * Linear memory takes a side door with the same count: with the default
+ * allocator it is mapped from the kernel, whose fresh pages are zero and
+ * cost nothing until touched. Also the error formatter, so no stage needs
+ * stdio beyond vsnprintf.
  */
+#define _GNU_SOURCE   /* mremap */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "internal.h"
 
@@ -50,63 +57,127 @@ void *ep_engine_realloc(ep_engine *e, void *p, size_t osize, size_t nsize)
 
 void ep_engine_set_runtime_limit(ep_engine *e, size_t limit) { e->runtime_limit = limit; }
 
-/* Every allocation: linear says whether it is a linear memory, which the
- * runtime limit leaves to the store's page caps. */
-static void *engine_realloc(ep_engine *e, void *p, size_t oldn, size_t newn, bool linear)
+/* Whether growing from oldn to newn bytes stays within the byte limit and,
+ * for all but linear memory (which the store's page caps bound), the
+ * runtime limit. */
+static bool fits(const ep_engine *e, size_t oldn, size_t newn, bool linear)
+{
+	if (newn <= oldn)
+		return true;
+	size_t grow = newn - oldn;
+	if (e->limit && (e->bytes > e->limit || grow > e->limit - e->bytes))
+		return false;
+	size_t runtime = e->bytes - e->linear;
+	if (!linear && e->runtime_limit &&
+	    (runtime > e->runtime_limit || grow > e->runtime_limit - runtime))
+		return false;
+	return true;
+}
+
+static void count(ep_engine *e, size_t oldn, size_t newn, bool linear)
+{
+	e->bytes = e->bytes - oldn + newn;
+	if (linear)
+		e->linear = e->linear - oldn + newn;
+	if (e->bytes > e->peak)
+		e->peak = e->bytes;
+}
+
+static void *engine_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
 {
 	if (!p)
 		oldn = 0;
 	if (newn == 0) {
 		if (p) {
 			e->fn(e->ud, p, oldn, 0);
-			e->bytes -= oldn;
-			if (linear)
-				e->linear -= oldn;
+			count(e, oldn, 0, false);
 		}
 		return NULL;
 	}
-	if (newn > oldn) {
-		size_t grow = newn - oldn;
-		if (e->limit && (e->bytes > e->limit || grow > e->limit - e->bytes))
-			return NULL;
-		size_t runtime = e->bytes - e->linear;
-		if (!linear && e->runtime_limit &&
-		    (runtime > e->runtime_limit || grow > e->runtime_limit - runtime))
-			return NULL;
-	}
-	void *q = e->fn(e->ud, p, oldn, newn);
-	if (!q)
+	if (!fits(e, oldn, newn, false))
 		return NULL;
-	e->bytes = e->bytes - oldn + newn;
-	if (linear)
-		e->linear = e->linear - oldn + newn;
-	if (e->bytes > e->peak)
-		e->peak = e->bytes;
+	void *q = e->fn(e->ud, p, oldn, newn);
+	if (q)
+		count(e, oldn, newn, false);
 	return q;
 }
 
 void *ep_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
 {
-	return engine_realloc(e, p, oldn, newn, false);
+	return engine_realloc(e, p, oldn, newn);
 }
 
+/*
+ * Linear memory. Its contract is stronger than the allocator's: the bytes a
+ * growth adds are zero. With the default allocator, memory is an anonymous
+ * mapping grown by mremap, so those zeroes come from the kernel, page by
+ * page on first touch: declaring or growing a memory costs address space,
+ * not RAM or time, and growth the kernel cannot map fails cleanly
+ * (memory.grow returns -1). An embedder's allocator still gets every linear
+ * byte, and the engine zeroes what it returns by hand, touching it all.
+ * Either way the bytes are counted (ep_engine_bytes, the byte limit) as
+ * soon as they are granted.
+ */
+static bool kernel_pages(const ep_engine *e)
+{
+#if defined(__linux__)
+	return e->fn == default_alloc;
+#else
+	(void)e;
+	return false;
+#endif
+}
+
+static void *linear_realloc(ep_engine *e, void *p, size_t oldn, size_t newn)
+{
+	if (!p)
+		oldn = 0;
+	if (!fits(e, oldn, newn, true))
+		return NULL;
+	void *q;
+#if defined(__linux__)
+	if (kernel_pages(e)) {
+		q = p ? mremap(p, oldn, newn, MREMAP_MAYMOVE)
+		      : mmap(NULL, newn, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (q == MAP_FAILED)
+			return NULL;
+		count(e, oldn, newn, true);
+		return q;
+	}
+#endif
+	q = e->fn(e->ud, p, oldn, newn);
+	if (!q)
+		return NULL;
+	if (newn > oldn)
+		memset((char *)q + oldn, 0, newn - oldn);
+	count(e, oldn, newn, true);
+	return q;
+}
+
+/* Linear sizes of 0 bytes (a memory of 0 pages) still get an address: one
+ * counted byte, as every allocation here does. */
 void *ep_realloc_linear(ep_engine *e, void *p, size_t oldn, size_t newn)
 {
-	return engine_realloc(e, p, oldn, newn, true);
+	return linear_realloc(e, p, oldn ? oldn : 1, newn ? newn : 1);
 }
 
 void *ep_zalloc_linear(ep_engine *e, size_t n)
 {
-	void *p = engine_realloc(e, NULL, 0, n ? n : 1, true);
-	if (p)
-		memset(p, 0, n ? n : 1);
-	return p;
+	return linear_realloc(e, NULL, 0, n ? n : 1);
 }
 
 void ep_free_linear(ep_engine *e, void *p, size_t n)
 {
-	if (p)
-		engine_realloc(e, p, n ? n : 1, 0, true);
+	if (!p)
+		return;
+	n = n ? n : 1;
+#if defined(__linux__)
+	if (kernel_pages(e))
+		munmap(p, n);
+	else
+#endif
+		e->fn(e->ud, p, n, 0);
+	count(e, n, 0, true);
 }
 
 void *ep_alloc(ep_engine *e, size_t n)

@@ -49,6 +49,10 @@ void cli_put_text(FILE *f, const char *s, size_t n);
  * On failure prints "edgeplug: PATH: cannot read: WHY" and returns
  * RC_NOINPUT (RC_SOFTWARE when out of memory). */
 int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+/* The same, printing nothing: the reason ("cannot read: WHY", "out of
+ * memory") goes to why. */
+int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *len, char *why,
+                  size_t whylen);
 /* Writes data to path through a temporary file in the same directory and
  * a rename, so a reader sees the old file or the whole new one. With
  * exclusive, an existing path is refused (EEXIST). 0 or -1 with errno. */
@@ -58,6 +62,103 @@ int cli_write_atomic(const char *path, const void *data, size_t len, mode_t mode
 /* Matches argv[*i] as OPT VALUE or OPT=VALUE: 1 with *val set, 0 when it
  * is another option, -1 when the value is missing. */
 int cli_opt_value(const char *opt, int argc, char **argv, int *i, const char **val);
+
+/* s[0..n) escaped as cli_put_text does, into out (size > 0 bytes,
+ * NUL-terminated; cut short with "..." when it does not fit). */
+void cli_escape(char *out, size_t size, const char *s, size_t n);
+
+/* A JSON string literal of s[0..n) on f: quotes, escapes, and the same
+ * escaping of bytes that are not valid UTF-8 as \u00XX of each byte. */
+void cli_json_str(FILE *f, const char *s, size_t n);
+
+/* wasm values as text (cli_value.c): "i32", "f64", ... for a value type;
+ * an argument read by its parameter type (1, or 0 when it does not parse);
+ * a result printed as TYPE:VALUE and a newline. */
+const char *cli_type_name(uint8_t type);
+struct ep_value;
+int cli_parse_value(const char *s, uint8_t type, struct ep_value *v);
+void cli_print_value(FILE *f, const struct ep_value *v);
+
+/* ---- structured output (cli_out.c): JSON or text from the same calls ---- */
+
+#define CLI_OUT_DEPTH 8
+typedef struct cli_out {
+	FILE *f;
+	int json;
+	int depth;
+	int item;                   /* text: inside a list item's line */
+	int space;                  /* text: a value goes after "key:" */
+	int count[CLI_OUT_DEPTH];   /* fields written at each depth */
+	int list[CLI_OUT_DEPTH];    /* each depth: a list (1) or an object */
+} cli_out;
+
+/* The top-level object: begin, fields, done. Fields take a key; a NULL
+ * string or an absent number prints as null (JSON) or "-" (text). */
+void out_begin(cli_out *o, FILE *f, int json);
+void out_done(cli_out *o);
+void out_obj(cli_out *o, const char *key);     /* a nested object, until out_end */
+void out_list(cli_out *o, const char *key);    /* a list of items, until out_end */
+void out_item(cli_out *o);                     /* one object of a list, until out_end */
+void out_end(cli_out *o);
+void out_str(cli_out *o, const char *key, const char *s, size_t n);
+void out_cstr(cli_out *o, const char *key, const char *s);
+void out_u64(cli_out *o, const char *key, uint64_t v);
+void out_opt_u64(cli_out *o, const char *key, int has, uint64_t v);
+void out_bool(cli_out *o, const char *key, int v);
+
+/* ---- plugins: a manifest, its signature and its wasm (cli_plugin.c) ---- */
+
+#include "manifest.h"
+#include "plugin.h"
+
+/* Manifests are small; this bounds what a mistyped path can cost. */
+#define CLI_MAX_MANIFEST_BYTES ((size_t)1 << 20)
+/* Module files are read whole, and the engine copies them again. */
+#define CLI_MAX_MODULE_BYTES ((size_t)256 << 20)
+
+/* How far a plugin's checks got, for verify, audit, list and run. */
+enum { PIN_UNCHECKED, PIN_OK, PIN_MISMATCH, PIN_MISSING };
+enum { SIG_UNCHECKED = -1 };    /* besides ep_plugin_sig: no trust store */
+
+typedef struct cli_plugin {
+	const char *path;           /* the manifest, as given */
+	uint8_t *text;              /* its bytes */
+	size_t text_len;
+	ep_manifest mf;
+	int parsed;
+	char *dir;                  /* its folder: "." or the path's dirname */
+	char *wasm_path;            /* dir joined with mf.wasm */
+	uint8_t *wasm;
+	size_t wasm_len;
+	int pin;                    /* PIN_* */
+	int sig;                    /* ep_plugin_sig, or SIG_UNCHECKED */
+	const ep_pubkey *signer;    /* &signer_key once signed: outlives the store */
+	ep_pubkey signer_key;
+	char sha256_hex[65];        /* of the wasm as read (pin checked or not) */
+	char why[256];              /* the first failure, one line */
+	uint32_t why_line;          /* its manifest line, 0 if none */
+} cli_plugin;
+
+/* The trust store of --trust options (paths), or the system's
+ * (EP_TRUST_DIR) when none is given and it exists; *have says whether
+ * there is one. 0, or RC_NOPERM with why set. */
+int cli_trust_load(ep_trust *t, const char *const *paths, size_t n, int *have, char *why,
+                   size_t whylen);
+/* The steps, in this order: the signature covers the manifest's bytes, so
+ * it is checked before anything reads them as a manifest. Each returns 0,
+ * or the exit code with p->why (and p->why_line) set; none prints. */
+/* Reads the manifest's bytes (66, 70). */
+int cli_plugin_read(cli_plugin *p, const char *path);
+/* Checks the signature (path + ".sig") against t (NULL: no trust store:
+ * p->sig = SIG_UNCHECKED). 0 when signed by t (or unchecked), else
+ * RC_NOPERM. */
+int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t);
+/* Parses the manifest (65, 70). */
+int cli_plugin_parse(cli_plugin *p);
+/* Reads the pinned wasm (refused over max bytes) and checks its sha256. 0,
+ * RC_NOPERM (mismatch, or missing: p->pin says which) with p->why set. */
+int cli_plugin_check_pin(cli_plugin *p, size_t max);
+void cli_plugin_free(cli_plugin *p);
 
 /* One subcommand: argv holds its arguments only (argv[0] is the first). */
 typedef struct cli_command {

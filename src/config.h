@@ -19,10 +19,18 @@
 #define EP_DEFAULT_MAX_STACK_SLOTS (128u * 1024u)
 #endif
 
-/* Linear memory cap in 64 KiB pages; 65536 pages is the full 4 GiB the spec
- * allows, which only 64-bit hosts can really back. */
+/* Linear memory cap in 64 KiB pages, for every memory of a store whose
+ * ep_limits leave it 0 (the CLI's --max-memory default). 4096 pages =
+ * 256 MiB: half the RAM of the smallest board (a Pi Zero has 512 MiB), so a
+ * plugin that grows to the cap and touches every page still leaves the host
+ * room, where the spec's 4 GiB would let it wake the kernel's OOM killer on
+ * every board. One value for every board keeps memory.grow's answers, and
+ * so fuel counts, the same everywhere. Declared or grown memory costs no RAM
+ * until touched (alloc.c), so a high cap costs nothing by itself: raise it
+ * per store (ep_limits.max_memory_pages, up to 65536) on hosts with RAM to
+ * back it. */
 #ifndef EP_DEFAULT_MAX_MEMORY_PAGES
-#define EP_DEFAULT_MAX_MEMORY_PAGES 65536u
+#define EP_DEFAULT_MAX_MEMORY_PAGES 4096u
 #endif
 
 /* Table size cap: 10 million entries matches what browsers allow. */
@@ -44,9 +52,11 @@
 #endif
 
 /* Fuel units the loop may charge between two looks at the store (the real
- * budget and the interrupt flag). Bigger is a hair faster; smaller stops an
- * interrupted plugin sooner: 10000 units take well under a millisecond even
- * on a Pi Zero. Fuel counts themselves are exact whatever this is. */
+ * budget and the interrupt flag), and the size of the slices a long bulk
+ * instruction works in (10000 units: 640 KB of memory.fill). Bigger is a
+ * hair faster; smaller stops an interrupted plugin sooner: 10000 units take
+ * well under a millisecond even on a Pi Zero. Fuel counts themselves are
+ * exact whatever this is. */
 #ifndef EP_FUEL_CHUNK
 #define EP_FUEL_CHUNK 10000u
 #endif

@@ -1,7 +1,9 @@
 /*
  * decode.c - the binary format: bytes -> struct ep_module (every section, a
  * syntax scan of every body) and the instruction decoder all passes share.
- * Owns the public module API; types are checked by validate.c, not here.
+ * Also records what inspection needs on the way: the section list, custom
+ * sections, the features used. Types are checked by validate.c, not here;
+ * it calls no other stage (module.c runs the pipeline).
  */
 #include "internal.h"
 
@@ -217,6 +219,31 @@ static ep_status read_name(rd *r, size_t *off, uint32_t *len)
 		return malformed(r, r->pos + bad, "malformed UTF-8 encoding");
 	r->pos += *len;
 	return EP_OK;
+}
+
+bool decode_u32(const uint8_t *b, size_t end, size_t *pos, uint32_t *out)
+{
+	*out = 0;
+	if (*pos > end)
+		return false;
+	rd r = { b, end, *pos, end, UINT32_MAX, NULL };
+	if (read_u32(&r, out) != EP_OK)
+		return false;
+	*pos = r.pos;
+	return true;
+}
+
+bool decode_name(const uint8_t *b, size_t end, size_t *pos, size_t *off, uint32_t *len)
+{
+	*off = *pos;
+	*len = 0;
+	if (*pos > end)
+		return false;
+	rd r = { b, end, *pos, end, UINT32_MAX, NULL };
+	if (read_name(&r, off, len) != EP_OK)
+		return false;
+	*pos = r.pos;
+	return true;
 }
 
 /* ---- instruction decoder ---- */
@@ -443,6 +470,29 @@ typedef struct dec {
 	size_t frames_cap;
 } dec;
 
+static bool is_reftype(uint8_t t)
+{
+	return t == EP_FUNCREF || t == EP_EXTERNREF;
+}
+
+/* The feature an opcode belongs to, 0 for none (1.0 opcodes). */
+static uint32_t op_feature(uint32_t op)
+{
+	if (op == 0x1c || op == 0x25 || op == 0x26)   /* select t*, table.get/set */
+		return EP_FEATURE_REFERENCE_TYPES;
+	if (op >= 0xc0 && op <= 0xc4)
+		return EP_FEATURE_SIGN_EXT;
+	if (op >= 0xd0 && op <= 0xd2)
+		return EP_FEATURE_REFERENCE_TYPES;
+	if (op >= OP_FC(0) && op <= OP_FC(7))
+		return EP_FEATURE_SAT_FLOAT_TO_INT;
+	if (op >= OP_FC(8) && op <= OP_FC(14))
+		return EP_FEATURE_BULK_MEMORY;
+	if (op >= OP_FC(15) && op <= OP_FC(17))
+		return EP_FEATURE_REFERENCE_TYPES;
+	return 0;
+}
+
 static ep_status nomem(const dec *d, size_t off)
 {
 	return ep_fail(d->err, EP_ERR_NOMEM, off, UINT32_MAX, "out of memory");
@@ -477,11 +527,24 @@ static ep_status missing_end(const dec *d, const rd *r)
 	return malformed(r, r->end, msg);
 }
 
+/* What the syntax scan does with an opcode byte. Most opcodes need nothing,
+ * and bodies are mostly numeric code: one table load decides that. */
+enum { SC_NONE = 0, SC_BLOCK, SC_ELSE, SC_END, SC_FEATURE, SC_PREFIXED };
+
+static const uint8_t scan_class[256] = {
+	[0x02] = SC_BLOCK, [0x03] = SC_BLOCK, [0x04] = SC_BLOCK,
+	[0x05] = SC_ELSE, [0x0b] = SC_END,
+	[0x1c] = SC_FEATURE, [0x25] = SC_FEATURE, [0x26] = SC_FEATURE,
+	[0xc0] = SC_FEATURE, [0xc1] = SC_FEATURE, [0xc2] = SC_FEATURE,
+	[0xc3] = SC_FEATURE, [0xc4] = SC_FEATURE,
+	[0xd0] = SC_FEATURE, [0xd1] = SC_FEATURE, [0xd2] = SC_FEATURE,
+};
+
 /*
  * Syntax scan of an instruction sequence up to the end that closes it: each
  * instruction decodes, blocks nest, else only inside if. Leaves r->pos after
  * that end. Bodies (is_body) also need the data count section for
- * memory.init and data.drop.
+ * memory.init and data.drop. Notes the features the instructions use.
  */
 static ep_status scan_expr(dec *d, rd *r, bool is_body)
 {
@@ -491,29 +554,35 @@ static ep_status scan_expr(dec *d, rd *r, bool is_body)
 		if (r->pos >= r->end)
 			return is_body ? missing_end(d, r) : unexpected_end(r, r->pos);
 		TRY(insn_decode(d->m, &r->pos, r->end, &in, r->func, r->err));
-		switch (in.op) {
-		case 0x02: case 0x03: case 0x04:
+		/* Prefixed opcodes are 0xFC00 | sub, beyond the table. */
+		unsigned cls = in.op < 256 ? scan_class[in.op] : SC_PREFIXED;
+		if (cls == SC_NONE)
+			continue;
+		switch (cls) {
+		case SC_BLOCK:
 			TRY(push_frame(d, depth, in.op == 0x04 ? FR_IF : FR_BLOCK, in.off));
 			depth++;
+			if (in.bt_kind == BT_TYPE)
+				d->m->features |= EP_FEATURE_MULTI_VALUE;
 			break;
-		case 0x05:
+		case SC_ELSE:
 			if (depth == 0 || d->frames[depth - 1] != FR_IF)
 				return malformed(r, in.off, "misplaced ELSE opcode");
 			d->frames[depth - 1] = FR_BLOCK;
 			break;
-		case 0x0b:
+		case SC_END:
 			if (depth == 0)
 				return EP_OK;
 			depth--;
 			break;
-		case OP_FC(8): case OP_FC(9):
-			if (is_body && !d->m->has_datacount && !d->data_use) {
+		default:
+			d->m->features |= op_feature(in.op);
+			if ((in.op == OP_FC(8) || in.op == OP_FC(9)) && is_body &&
+			    !d->m->has_datacount && !d->data_use) {
 				d->data_use = true;
 				d->data_use_off = in.off;
 				d->data_use_func = r->func;
 			}
-			break;
-		default:
 			break;
 		}
 	}
@@ -610,6 +679,11 @@ static ep_status sec_type(dec *d, rd *r)
 		memcpy(ft->types + np, m->bytes + roff, nr);
 		ft->nparams = np;
 		ft->nresults = nr;
+		if (nr > 1)
+			m->features |= EP_FEATURE_MULTI_VALUE;
+		for (size_t j = 0; j < total; j++)
+			if (is_reftype(ft->types[j]))
+				m->features |= EP_FEATURE_REFERENCE_TYPES;
 	}
 	return EP_OK;
 }
@@ -653,6 +727,8 @@ static ep_status sec_import(dec *d, rd *r)
 		case EP_EXTERN_GLOBAL:
 			TRY(read_globaltype(r, &im->of.global));
 			m->nglobal_imports++;
+			if (im->of.global.mut)
+				m->features |= EP_FEATURE_MUTABLE_GLOBALS;
 			break;
 		default:
 			return malformed(r, off, "malformed import kind");
@@ -800,6 +876,10 @@ static ep_status read_elem(dec *d, rd *r, elem *e)
 		return malformed(r, off, "malformed elements segment kind");
 	e->mode = !(flags & 1) ? SEG_ACTIVE : (flags & 2) ? SEG_DECLARATIVE : SEG_PASSIVE;
 	e->reftype = EP_FUNCREF;
+	if (e->mode == SEG_PASSIVE || (flags & 4))
+		d->m->features |= EP_FEATURE_BULK_MEMORY;
+	else if (e->mode == SEG_DECLARATIVE)
+		d->m->features |= EP_FEATURE_REFERENCE_TYPES;
 	if (e->mode == SEG_ACTIVE) {
 		if (flags & 2)
 			TRY(read_u32(r, &e->table));
@@ -908,6 +988,8 @@ static ep_status read_code(dec *d, rd *r, uint32_t funcidx)
 			uint8_t t;
 			(void)read_u32(&g, &cnt);
 			(void)read_valtype(&g, &t);
+			if (is_reftype(t))
+				m->features |= EP_FEATURE_REFERENCE_TYPES;
 			memset(f->local_types + k, t, cnt);
 			k += cnt;
 		}
@@ -937,6 +1019,8 @@ static ep_status read_data(dec *d, rd *r, data *seg)
 	if (flags > 2)
 		return malformed(r, off, "malformed data segment kind");
 	seg->mode = flags == 1 ? SEG_PASSIVE : SEG_ACTIVE;
+	if (seg->mode == SEG_PASSIVE)
+		d->m->features |= EP_FEATURE_BULK_MEMORY;
 	if (flags == 2)
 		TRY(read_u32(r, &seg->mem));
 	if (seg->mode == SEG_ACTIVE)
@@ -971,13 +1055,68 @@ static ep_status sec_data(dec *d, rd *r)
 	return EP_OK;
 }
 
-static ep_status sec_custom(rd *r)
+/* Appends to a list grown by doubling; *cap is counted in elements. */
+static void *list_room(dec *d, void *list, uint32_t n, uint32_t *cap, size_t size, size_t off,
+                       ep_status *st)
 {
+	*st = EP_OK;
+	if (n < *cap)
+		return list;
+	uint32_t ncap = *cap ? *cap * 2 : 8;
+	void *p = ncap > *cap ? ep_realloc(d->m->engine, list, (size_t)*cap * size, (size_t)ncap * size)
+	                      : NULL;
+	if (!p) {
+		*st = nomem(d, off);
+		return list;
+	}
+	*cap = ncap;
+	return p;
+}
+
+static ep_status add_section(dec *d, uint8_t id, size_t off, size_t size)
+{
+	ep_module *m = d->m;
+	ep_status st;
+	m->sections = list_room(d, m->sections, m->nsections, &m->sections_cap,
+	                        sizeof *m->sections, off, &st);
+	TRY(st);
+	m->sections[m->nsections++] = (secinfo){ id, off, size };
+	return EP_OK;
+}
+
+/* Custom sections are recorded, never interpreted here: nothing in one can
+ * make the module malformed except its own name. */
+static ep_status sec_custom(dec *d, rd *r)
+{
+	ep_module *m = d->m;
 	size_t off;
 	uint32_t len;
 	TRY(read_name(r, &off, &len));
+	ep_status st;
+	m->customs = list_room(d, m->customs, m->ncustoms, &m->customs_cap,
+	                       sizeof *m->customs, off, &st);
+	TRY(st);
+	m->customs[m->ncustoms++] = (custominfo){ off, r->pos, r->end - r->pos, len };
 	r->pos = r->end;
 	return EP_OK;
+}
+
+/* Features that show only once every section is known. */
+static void module_features(ep_module *m)
+{
+	if (m->ntables > 1 || (m->ntables == 1 && m->tables[0].reftype != EP_FUNCREF))
+		m->features |= EP_FEATURE_REFERENCE_TYPES;
+	if (m->has_datacount)
+		m->features |= EP_FEATURE_BULK_MEMORY;
+	for (uint32_t i = 0; i < m->nglobals; i++)
+		if (is_reftype(m->globals[i].type.valtype))
+			m->features |= EP_FEATURE_REFERENCE_TYPES;
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const export_ *ex = &m->exports[i];
+		if (ex->kind == EP_EXTERN_GLOBAL && ex->index < m->nglobals &&
+		    m->globals[ex->index].type.mut)
+			m->features |= EP_FEATURE_MUTABLE_GLOBALS;
+	}
 }
 
 static ep_status decode_sections(dec *d)
@@ -1012,11 +1151,12 @@ static ep_status decode_sections(dec *d)
 			last_rank = sec_rank[id];
 			d->seen |= 1u << id;
 		}
+		TRY(add_section(d, id, r.pos, size));
 		rd s = r;
 		s.end = r.pos + size;
 		d->sec_end = s.end;
 		switch (id) {
-		case SEC_CUSTOM: TRY(sec_custom(&s)); break;
+		case SEC_CUSTOM: TRY(sec_custom(d, &s)); break;
 		case SEC_TYPE: TRY(sec_type(d, &s)); break;
 		case SEC_IMPORT: TRY(sec_import(d, &s)); break;
 		case SEC_FUNC: TRY(sec_func(d, &s)); break;
@@ -1063,6 +1203,7 @@ static ep_status decode_sections(dec *d)
 		TRY(index_space(d, EP_EXTERN_MEMORY, 0, r.end));
 	if (!((d->seen >> SEC_GLOBAL) & 1))
 		TRY(index_space(d, EP_EXTERN_GLOBAL, 0, r.end));
+	module_features(m);
 	return EP_OK;
 }
 
@@ -1091,12 +1232,8 @@ void module_release(ep_module *m)
 		ep_free(e, m->imports, (size_t)m->nimports * sizeof *m->imports);
 	}
 	if (m->funcs) {
-		for (uint32_t i = 0; i < m->nfuncs; i++) {
-			func *f = &m->funcs[i];
-			ep_free(e, f->local_types, f->nlocals);
-			if (f->code)
-				lowered_free(e, f->code);
-		}
+		for (uint32_t i = 0; i < m->nfuncs; i++)
+			ep_free(e, m->funcs[i].local_types, m->funcs[i].nlocals);
 		ep_free(e, m->funcs, (size_t)m->nfuncs * sizeof *m->funcs);
 	}
 	ep_free(e, m->tables, (size_t)m->ntables * sizeof *m->tables);
@@ -1116,109 +1253,9 @@ void module_release(ep_module *m)
 		ep_free(e, m->elems, (size_t)m->nelems * sizeof *m->elems);
 	}
 	ep_free(e, m->datas, (size_t)m->ndatas * sizeof *m->datas);
+	ep_free(e, m->sections, (size_t)m->sections_cap * sizeof *m->sections);
+	ep_free(e, m->customs, (size_t)m->customs_cap * sizeof *m->customs);
 	ep_free(e, m->bytes, m->len);
 	memset(m, 0, sizeof *m);
 	m->engine = e;
-}
-
-/* ---- public module API ---- */
-
-ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
-                         ep_module **out, ep_error *err)
-{
-	if (out)
-		*out = NULL;
-	if (!engine || !out || (!bytes && len))
-		return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX,
-		               "ep_module_load: engine, bytes and out are required");
-	ep_module *m = ep_zalloc(engine, sizeof *m);
-	if (!m)
-		return ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory");
-	m->engine = engine;
-	m->bytes = ep_alloc(engine, len);
-	if (!m->bytes) {
-		ep_free(engine, m, sizeof *m);
-		return ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory");
-	}
-	if (len)
-		memcpy(m->bytes, bytes, len);
-	m->len = len;
-
-	ep_status st = decode_module(m, err);
-	if (st == EP_OK)
-		st = validate_module(m, err);
-	if (st == EP_OK)
-		st = lower_module(m, err);
-	if (st != EP_OK) {
-		module_release(m);
-		ep_free(engine, m, sizeof *m);
-		return st;
-	}
-	*out = m;
-	return EP_OK;
-}
-
-void ep_module_free(ep_module *m)
-{
-	if (!m)
-		return;
-	ep_engine *e = m->engine;
-	module_release(m);
-	ep_free(e, m, sizeof *m);
-}
-
-uint32_t ep_module_import_count(const ep_module *m)
-{
-	return m ? m->nimports : 0;
-}
-
-void ep_module_import(const ep_module *m, uint32_t i, const char **module,
-                      size_t *module_len, const char **name, size_t *name_len,
-                      uint8_t *kind)
-{
-	const import *im = m && i < m->nimports ? &m->imports[i] : NULL;
-	if (module)
-		*module = im ? im->module : NULL;
-	if (module_len)
-		*module_len = im ? im->module_len : 0;
-	if (name)
-		*name = im ? im->name : NULL;
-	if (name_len)
-		*name_len = im ? im->name_len : 0;
-	if (kind)
-		*kind = im ? im->kind : 0;
-}
-
-int ep_module_import_functype(const ep_module *m, uint32_t i, ep_functype *type)
-{
-	if (!m || i >= m->nimports || m->imports[i].kind != EP_EXTERN_FUNC)
-		return 0;
-	uint32_t t = m->imports[i].of.type;
-	if (t >= m->ntypes)
-		return 0;
-	if (type) {
-		const functype *ft = &m->types[t];
-		type->nparams = ft->nparams;
-		type->nresults = ft->nresults;
-		type->params = ft->types;
-		type->results = ft->types ? ft->types + ft->nparams : NULL;
-	}
-	return 1;
-}
-
-uint32_t ep_module_export_count(const ep_module *m)
-{
-	return m ? m->nexports : 0;
-}
-
-void ep_module_export(const ep_module *m, uint32_t i, const char **name,
-                      size_t *name_len, uint8_t *kind)
-{
-	const export_ *ex = m && i < m->nexports ? &m->exports[i] : NULL;
-	if (name)
-		*name = ex ? ex->name : NULL;
-	if (name_len)
-		*name_len = ex ? ex->name_len : 0;
-	if (kind)
-		*kind = ex ? ex->kind : 0;
 }

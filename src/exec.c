@@ -8,7 +8,10 @@
  *
  * Hot state lives in locals: pc, fp, the memory base and size, and what is
  * left of the current fuel chunk (see refuel). ep_store_interrupt zeroes the
- * store's fuel limit, which the loop sees at its next refuel.
+ * store's fuel limit, which the loop sees at its next refuel; bulk
+ * instructions pay for their length (CHARGE) and look at the interrupt flag
+ * between slices (BULK_SLICE), so no stretch of work longer than a chunk
+ * goes by without a look.
  */
 #include <math.h>
 
@@ -154,6 +157,54 @@ static void copy_overlapping(uint8_t *d, const uint8_t *s, size_t n)
 	}
 }
 
+/*
+ * Bulk instructions pay for their length, on top of the 1 unit every
+ * instruction pays with its block: one more unit per 64 bytes of memory and
+ * per 8 table entries they write, counted from their operands so the cost
+ * is the same on every board. Growing memory pays what filling the new
+ * pages would (the kernel zeroes them on first touch), 1024 units a page;
+ * growing a table pays for the entries it sets. See docs/limits.md.
+ */
+#define BULK_BYTES_PER_UNIT 64u
+#define BULK_ELEMS_PER_UNIT 8u
+#define GROW_UNITS_PER_PAGE (EP_PAGE_SIZE / BULK_BYTES_PER_UNIT)
+/* A long bulk instruction works in slices of one fuel chunk's worth and
+ * looks at the interrupt flag between them, as the loop does between chunks. */
+#define SLICE_BYTES ((uint64_t)EP_FUEL_CHUNK * BULK_BYTES_PER_UNIT)
+#define SLICE_ELEMS ((uint64_t)EP_FUEL_CHUNK * BULK_ELEMS_PER_UNIT)
+
+/* The slow path of a bulk charge of cost units (more than the chunk has
+ * left): the size of the next chunk (at least cost), or 0 when the budget
+ * cannot pay cost or an interrupt is pending. */
+#if EP_METERING
+static uint64_t bulk_chunk(const ep_store *s, uint64_t used, uint64_t cost)
+{
+	uint64_t limit = s->fuel_limit;
+	if (s->interrupted || limit < used || cost > limit - used)
+		return 0;
+	uint64_t take = limit - used;
+	if (take > EP_FUEL_CHUNK)
+		take = EP_FUEL_CHUNK;
+	return take < cost ? cost : take;
+}
+#endif
+
+/* One slice of a bulk copy of n units (bytes or entries of size bytes)
+ * of which `done` are copied: copies the next slice of at most `slice`
+ * units and returns how many. down (the destination lies above the source
+ * in the same memory or table) copies from the top down, so an overlap
+ * never reads what it already overwrote, whichever slice it stopped after;
+ * it depends only on the operands, so a resumed copy keeps its direction. */
+static uint64_t copy_slice(void *dst, const void *src, uint64_t n, uint64_t done,
+                           uint64_t slice, size_t size, bool down)
+{
+	uint64_t k = n - done < slice ? n - done : slice;
+	uint64_t at = down ? n - done - k : done;
+	copy_overlapping((uint8_t *)dst + at * size, (const uint8_t *)src + at * size,
+	                 (size_t)(k * size));
+	return k;
+}
+
 /* ---- host calls ---- */
 
 static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot *args,
@@ -261,6 +312,11 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 		chunk = 0;                                                    \
 		left = 0;                                                     \
 	} while (0)
+	/* A bulk instruction an interrupt stopped partway is the first op
+	 * this run dispatches: it goes on from bulk_done, already paid. */
+	bool bulk_resumed = s->bulk_partial;
+	uint64_t bulk_done = s->bulk_done;
+	s->bulk_partial = false;
 	uint8_t *mbase;
 	uint64_t msize;
 	ep_trap trap = EP_TRAP_NONE;
@@ -299,6 +355,55 @@ static ep_status run(ep_store *s, ep_error *err, const void *const **handlers_ou
 		NEXT();                                                       \
 	} while (0)
 #endif
+
+	/*
+	 * Charging a bulk instruction: units on top of its block's, before it
+	 * does any work. Within the chunk it is one compare; past it, the store
+	 * is asked as at a refuel, and a charge it cannot pay suspends at the
+	 * instruction (its block's earlier instructions have run; resuming
+	 * runs the instruction again, charge first).
+	 */
+#if !EP_METERING
+#define CHARGE(units) ((void)(units))
+#else
+#define CHARGE(units)                                                         \
+	do {                                                                  \
+		uint64_t x_ = (units);                                        \
+		if (x_ > (uint64_t)left) {                                    \
+			uint64_t used_ = USED();                              \
+			uint64_t take_ = bulk_chunk(s, used_, x_);            \
+			chunk_base = used_;                                   \
+			chunk = take_;                                        \
+			left = (int64_t)(take_ - (take_ ? x_ : 0));           \
+			if (!take_) {                                         \
+				trap = s->interrupted ? EP_TRAP_INTERRUPT : EP_TRAP_FUEL; \
+				goto suspend;                                 \
+			}                                                     \
+		} else {                                                      \
+			left -= (int64_t)x_;                                  \
+		}                                                             \
+	} while (0)
+#endif
+	/* The start of a sliced bulk instruction: done (what its slices have
+	 * done) from an interrupted run of it, or 0 after charging units. */
+#define BULK_START(done, units)                                               \
+	uint64_t done = 0;                                                    \
+	if (bulk_resumed) {                                                   \
+		done = bulk_done;                                             \
+		bulk_resumed = false;                                         \
+	} else {                                                              \
+		CHARGE(units);                                                \
+	}                                                                     \
+	const uint64_t done##_start = done
+	/* Between two slices: a pending interrupt suspends here, keeping done.
+	 * The first slice of a run always goes, so every resume progresses. */
+#define BULK_SLICE(done)                                                      \
+	if (done != done##_start && s->interrupted) {                         \
+		s->bulk_partial = true;                                       \
+		s->bulk_done = done;                                          \
+		trap = EP_TRAP_INTERRUPT;                                     \
+		goto suspend;                                                 \
+	}
 
 #if EP_SWITCH_DISPATCH
 dispatch:
@@ -485,9 +590,14 @@ do_ret:
 		NEXT();
 	}
 	OP(memory_grow) {
+		ep_memory *mem = inst->mems[0];
 		uint32_t delta = R(2).u32;
+		/* A grow the caps refuse does no work and pays nothing more;
+		 * the charge never depends on what the host can give. */
+		if (delta <= mem->max_pages - mem->pages)
+			CHARGE((uint64_t)delta * GROW_UNITS_PER_PAGE);
 		s->fuel_used = USED();
-		R(1).i32 = memory_grow(s, inst->mems[0], delta);
+		R(1).i32 = memory_grow(s, mem, delta);
 		LOAD_MEM();
 		pc += 3;
 		NEXT();
@@ -496,7 +606,13 @@ do_ret:
 		uint64_t d = R(1).u32, n = R(3).u32;
 		if (d + n > msize)
 			goto trap_oob_memory;
-		memset(mbase + d, (int)(R(2).u32 & 0xff), (size_t)n);
+		BULK_START(done, n / BULK_BYTES_PER_UNIT);
+		while (done < n) {
+			BULK_SLICE(done);
+			uint64_t k = n - done < SLICE_BYTES ? n - done : SLICE_BYTES;
+			memset(mbase + d + done, (int)(R(2).u32 & 0xff), (size_t)k);
+			done += k;
+		}
 		pc += 4;
 		NEXT();
 	}
@@ -504,7 +620,11 @@ do_ret:
 		uint64_t d = R(1).u32, src = R(2).u32, n = R(3).u32;
 		if (d + n > msize || src + n > msize)
 			goto trap_oob_memory;
-		copy_overlapping(mbase + d, mbase + src, (size_t)n);
+		BULK_START(done, n / BULK_BYTES_PER_UNIT);
+		while (done < n) {
+			BULK_SLICE(done);
+			done += copy_slice(mbase + d, mbase + src, n, done, SLICE_BYTES, 1, d > src);
+		}
 		pc += 4;
 		NEXT();
 	}
@@ -513,7 +633,14 @@ do_ret:
 		uint64_t d = R(2).u32, src = R(3).u32, n = R(4).u32;
 		if (d + n > msize || src + n > inst->data_len[seg])
 			goto trap_oob_memory;
-		memcpy(mbase + d, inst->module->bytes + inst->module->datas[seg].off + src, (size_t)n);
+		BULK_START(done, n / BULK_BYTES_PER_UNIT);
+		const uint8_t *from = inst->module->bytes + inst->module->datas[seg].off + src;
+		while (done < n) {
+			BULK_SLICE(done);
+			uint64_t k = n - done < SLICE_BYTES ? n - done : SLICE_BYTES;
+			memcpy(mbase + d + done, from + done, (size_t)k);
+			done += k;
+		}
 		pc += 5;
 		NEXT();
 	}
@@ -570,6 +697,8 @@ do_ret:
 		ep_table *t = inst->tables[pc[2].s];
 		void *init = R(3).ref;
 		uint32_t n = R(4).u32;
+		if (n <= t->max - t->size)
+			CHARGE(n / BULK_ELEMS_PER_UNIT);
 		R(1).i32 = table_grow(s, t, n, init);
 		pc += 5;
 		NEXT();
@@ -580,8 +709,13 @@ do_ret:
 		void *v = R(3).ref;
 		if (i + n > t->size)
 			goto trap_oob_table;
-		for (uint64_t k = 0; k < n; k++)
-			t->elems[i + k] = v;
+		BULK_START(done, n / BULK_ELEMS_PER_UNIT);
+		while (done < n) {
+			BULK_SLICE(done);
+			uint64_t end = n - done < SLICE_ELEMS ? n : done + SLICE_ELEMS;
+			for (; done < end; done++)
+				t->elems[i + done] = v;
+		}
 		pc += 5;
 		NEXT();
 	}
@@ -590,7 +724,12 @@ do_ret:
 		uint64_t d = R(3).u32, src = R(4).u32, n = R(5).u32;
 		if (d + n > td->size || src + n > ts->size)
 			goto trap_oob_table;
-		memmove(td->elems + d, ts->elems + src, (size_t)n * sizeof(void *));
+		BULK_START(done, n / BULK_ELEMS_PER_UNIT);
+		while (done < n) {
+			BULK_SLICE(done);
+			done += copy_slice(td->elems + d, ts->elems + src, n, done, SLICE_ELEMS,
+			                   sizeof(void *), td == ts && d > src);
+		}
 		pc += 6;
 		NEXT();
 	}
@@ -600,8 +739,14 @@ do_ret:
 		uint64_t d = R(3).u32, src = R(4).u32, n = R(5).u32;
 		if (d + n > t->size || src + n > inst->elem_len[seg])
 			goto trap_oob_table;
-		if (n)
-			memcpy(t->elems + d, inst->elem_refs[seg] + src, (size_t)n * sizeof(void *));
+		BULK_START(done, n / BULK_ELEMS_PER_UNIT);
+		while (done < n) {
+			BULK_SLICE(done);
+			uint64_t k = n - done < SLICE_ELEMS ? n - done : SLICE_ELEMS;
+			memcpy(t->elems + d + done, inst->elem_refs[seg] + src + done,
+			       (size_t)k * sizeof(void *));
+			done += k;
+		}
 		pc += 6;
 		NEXT();
 	}
@@ -1050,6 +1195,7 @@ ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
 	fr->inst = NULL;
 	fr->func = f;
 	s->depth = 1;
+	s->bulk_partial = false;
 	if (s->peak_depth == 0)
 		s->peak_depth = 1;
 	memset(s->stack + lw->nparams, 0, (size_t)lw->nlocals * sizeof(slot));

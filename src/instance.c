@@ -380,7 +380,7 @@ int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta)
 	uint8_t *p = ep_realloc_linear(s->engine, mem->data, mem_bytes(old), mem_bytes(pages));
 	if (!p)
 		return -1;
-	memset(p + (size_t)old * EP_PAGE_SIZE, 0, (size_t)delta * EP_PAGE_SIZE);
+	/* The new pages are zero: ep_realloc_linear's contract. */
 	mem->data = p;
 	mem->pages = pages;
 	mem->size = (uint64_t)pages * EP_PAGE_SIZE;
@@ -674,6 +674,7 @@ void ep_abandon(ep_store *s)
 	if (!s)
 		return;
 	s->suspended = false;
+	s->bulk_partial = false;
 	s->susp_pc = NULL;
 	s->susp_fp = NULL;
 	s->susp_entry = NULL;

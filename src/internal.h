@@ -4,9 +4,10 @@
  * Owns: the decoded module (struct ep_module), the decoded instruction
  * (struct insn) every pass reads bodies with, the runtime objects of a store
  * and the seams between stages. Stage files: alloc.c (counting allocator),
- * decode.c (binary -> module, instruction decoder), validate.c (typing),
- * lower.c (bodies -> internal code), exec.c (the interpreter loop),
- * instance.c (store, objects, instantiation, public call API).
+ * module.c (load pipeline, module queries, names), decode.c (binary ->
+ * module, instruction decoder), validate.c (typing), lower.c (bodies ->
+ * internal code), exec.c (the interpreter loop), instance.c (store, objects,
+ * instantiation, public call API).
  */
 #ifndef EP_INTERNAL_H
 #define EP_INTERNAL_H
@@ -102,6 +103,25 @@ typedef struct export_ {
 
 typedef struct lowered lowered;
 
+/* Every section of the binary in order: id, and its contents (after the id
+ * and size fields) within module->bytes. */
+typedef struct secinfo {
+	uint8_t id;
+	size_t off, size;
+} secinfo;
+
+/* A custom section: its name and payload (after the name), in module->bytes. */
+typedef struct custominfo {
+	size_t name_off, off, size;
+	uint32_t name_len;
+} custominfo;
+
+/* A function name from the name section, in module->bytes. */
+typedef struct funcname {
+	uint32_t func, len;
+	size_t off;
+} funcname;
+
 typedef struct func {
 	uint32_t type;               /* type index */
 	uint32_t nlocals;            /* declared locals, not params */
@@ -164,13 +184,35 @@ struct ep_module {
 	uint32_t datacount;
 	uint32_t ndatas;
 	data *datas;
+
+	/* What inspection needs (module.c answers the queries). */
+	uint32_t nsections, ncustoms;
+	uint32_t sections_cap, customs_cap;   /* allocated entries */
+	secinfo *sections;
+	custominfo *customs;
+	uint32_t features;           /* EP_FEATURE_*, set by decode.c */
+	/* From the name section (module.c, after lowering): sorted by func. */
+	bool has_name;
+	size_t name_off;
+	uint32_t name_len;
+	uint32_t nfuncnames;
+	funcname *funcnames;
 };
 
 /* decode.c: fills m (m->engine, m->bytes, m->len already set); on error the
  * partly filled module is still freed by module_release. Checks everything
- * the binary format requires, including a syntax scan of every body. */
+ * the binary format requires, including a syntax scan of every body, and
+ * records the sections and the features used (not the name section: module.c
+ * reads it). */
 ep_status decode_module(ep_module *m, ep_error *err);
-void module_release(ep_module *m);   /* frees all but the struct itself */
+/* Frees what decode_module allocated, all but the struct itself; lowered
+ * code must be freed before (module.c does). */
+void module_release(ep_module *m);
+/* The binary format's readers for module.c, without messages: a u32 LEB128
+ * at *pos (strict, as in sections), or a name (length and UTF-8), within
+ * b[0..end). Return false when malformed; *pos advances only on success. */
+bool decode_u32(const uint8_t *b, size_t end, size_t *pos, uint32_t *out);
+bool decode_name(const uint8_t *b, size_t end, size_t *pos, size_t *off, uint32_t *len);
 
 /* validate.c: exactly the spec's validation rules. */
 ep_status validate_module(const ep_module *m, ep_error *err);
@@ -334,6 +376,11 @@ struct ep_store {
 	volatile int interrupted;
 	/* A suspended call (after fuel/interrupt): where to resume. */
 	bool suspended;
+	/* Suspended by an interrupt partway through a bulk instruction (at
+	 * susp_pc, exec.c): bulk_done of its bytes or elements are done and
+	 * its fuel is paid, so resuming goes on from there. */
+	bool bulk_partial;
+	uint64_t bulk_done;
 	const void *susp_pc;
 	slot *susp_fp;
 	ep_func *susp_entry;

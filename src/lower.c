@@ -14,10 +14,12 @@
  * local directly, and an i32 constant right operand is folded into the
  * instruction as an immediate.
  *
- * Fuel: every instruction except block, loop, else and end costs one unit.
+ * Fuel: every instruction except block, loop, else and end costs one unit,
+ * and a function's entry one more per 8 declared locals (zeroing them).
  * Each straight-line block starts with a fuel op carrying the cost of the
  * whole block; blocks start at function entry, at every label (loop header,
- * block/if end, else) and after a conditional branch (br_if, if).
+ * block/if end, else) and after a conditional branch (br_if, if). Bulk
+ * instructions add a cost from their operands at run time (exec.c).
  */
 #include "code.h"
 
@@ -594,6 +596,11 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 
 	push_ctl(L, K_FUNC, 0, ft->nresults);
 	start_block(L);
+	/* Entering the function zeroes its declared locals (8-byte slots):
+	 * the entry block pays for them as memory.fill pays for its bytes,
+	 * one unit per 64 bytes, so a call's work is bounded by its fuel
+	 * however many locals it declares. */
+	L->fuel_count = f->nlocals / 8;
 
 	size_t pos = f->body_off, end = f->body_off + f->body_len;
 	uint32_t dead = 0;   /* nesting depth inside unreachable code */

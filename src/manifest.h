@@ -44,6 +44,7 @@ typedef struct ep_mf_dir {
 typedef struct ep_mf_config {
 	ep_span key;        /* [A-Za-z0-9_]+ */
 	ep_span value;      /* may be empty */
+	uint32_t line;      /* 1-based line of the key */
 } ep_mf_config;
 
 /* [limits]: a has_* flag per key, set when the key is present. Values are
@@ -81,7 +82,7 @@ typedef struct ep_manifest {
 	size_t nconfig;
 	/* The line each key was on (1-based; 0 when absent), for errors that
 	 * only later stages can find (a dir that does not open). */
-	uint32_t line_wasm, line_entry;
+	uint32_t line_wasm, line_sha256, line_entry;
 	uint32_t *line_dir;         /* ndir entries */
 } ep_manifest;
 

@@ -102,20 +102,43 @@ typedef struct binding {
 	const hostfn *f;
 } binding;
 
+/* One environment variable: its "NAME=VALUE" at env + off, len bytes with
+ * the NUL; name_len bytes of name. */
+typedef struct envent {
+	size_t off;
+	uint32_t len, name_len;
+	bool dead;
+} envent;
+
 struct ep_wasi {
 	ep_engine *engine;
 	unsigned caps;
 	int resolve;                  /* EP_WASI_RESOLVE_* */
 	int openat2;                  /* -1 not probed yet, 0 absent, 1 present */
-	char *args, *env;             /* NUL-terminated strings back to back */
-	size_t args_len, env_len;
-	uint32_t argc, envc;
+	char *args;                   /* NUL-terminated strings back to back */
+	size_t args_len;
+	uint32_t argc;
+	/* The environment: "NAME=VALUE\0" strings appended to env (env_used of
+	 * env_cap bytes), one envent each; a replaced variable's old entry is
+	 * marked dead and skipped. env_hash maps names to their live entry
+	 * (index + 1; 0 is empty), so ep_wasi_set_env costs O(1) amortised and
+	 * n variables cost O(n) in all, not O(n^2). envc and env_len count the
+	 * live ones: what the guest sees. */
+	char *env;
+	size_t env_used, env_cap, env_len;
+	uint32_t envc;
+	envent *ents;
+	uint32_t nents, ents_cap;
+	uint32_t *env_hash;
+	uint32_t hash_cap;            /* a power of two, or 0 */
 	fdent *fds;
 	uint32_t nfds;
 	int intr[2];                  /* self-pipe: ep_wasi_interrupt writes, waits poll it */
 	volatile sig_atomic_t interrupted;
 	ep_store *volatile store;
 	binding *bind;                /* one per table entry: the env of its host function */
+	uint64_t out_limit;           /* bytes stdout + stderr may take; UINT64_MAX: no cap */
+	uint64_t out_bytes, out_refused;
 };
 
 /* One host call in progress. */
@@ -606,7 +629,22 @@ static int f_environ_sizes_get(call *k, const ep_value *a)
 
 static int f_environ_get(call *k, const ep_value *a)
 {
-	return strings_get(k, k->w->env, k->w->env_len, k->w->envc, U32(a[0]), U32(a[1]));
+	const ep_wasi *w = k->w;
+	uint32_t pptrs = U32(a[0]), pbuf = U32(a[1]);
+	uint8_t *ptrs, *buf;
+	if (!gp(k, pptrs, (uint64_t)w->envc * 4, &ptrs) || !gp(k, pbuf, w->env_len, &buf))
+		return WE_FAULT;
+	size_t off = 0;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < w->nents; i++) {
+		const envent *v = &w->ents[i];
+		if (v->dead)
+			continue;
+		memcpy(buf + off, w->env + v->off, v->len);
+		put32(ptrs + (size_t)n++ * 4, pbuf + (uint32_t)off);
+		off += v->len;
+	}
+	return 0;
 }
 
 /* ---- clocks and randomness ---- */
@@ -1014,10 +1052,20 @@ static int rw_call(call *k, const ep_value *a, bool write, bool positioned)
 	}
 	if (!gp(k, U32(a[positioned ? 4 : 3]), 4, &res))
 		return WE_FAULT;
+	/* Only the stdio descriptors the host lent are not ours: what goes to
+	 * them is the plugin's output, capped as a whole. A write that would
+	 * pass the cap goes nowhere, so no cut-off line reaches the log. */
+	bool output = write && !e->owned;
+	if (output && v.total > k->w->out_limit - k->w->out_bytes) {
+		k->w->out_refused++;
+		return WE_NOSPC;
+	}
 	uint32_t done;
 	rc = write ? do_write(k, e, &v, off, &done) : do_read(k, e, &v, off, &done);
 	if (rc == 0)
 		put32(res, done);
+	if (output && rc == 0)
+		k->w->out_bytes += done;
 	return rc;
 }
 
@@ -1418,18 +1466,22 @@ fail:
 }
 
 #if HAVE_OPENAT2
+static int probe_openat2(void)
+{
+	/* A kernel with openat2 refuses "/" beneath the cwd with EXDEV;
+	 * ENOSYS (old kernels, qemu-user) or a seccomp EPERM mean no. */
+	struct open_how_ how = { O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+	                         RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_ };
+	long r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+	if (r >= 0)
+		close((int)r);
+	return r < 0 && errno == EXDEV;
+}
+
 static int openat2_available(ep_wasi *w)
 {
-	if (w->openat2 < 0) {
-		/* A kernel with openat2 refuses "/" beneath the cwd with EXDEV;
-		 * ENOSYS (old kernels, qemu-user) or a seccomp EPERM mean no. */
-		struct open_how_ how = { O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-		                         RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_ };
-		long r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
-		if (r >= 0)
-			close((int)r);
-		w->openat2 = r < 0 && errno == EXDEV;
-	}
+	if (w->openat2 < 0)
+		w->openat2 = probe_openat2();
 	return w->openat2;
 }
 
@@ -2130,6 +2182,7 @@ ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps)
 	memset(w, 0, sizeof *w);
 	w->engine = engine;
 	w->caps = caps;
+	w->out_limit = UINT64_MAX;
 	w->openat2 = -1;
 	w->intr[0] = w->intr[1] = -1;
 	w->bind = wmalloc(w, NTABLE * sizeof *w->bind);
@@ -2161,7 +2214,9 @@ void ep_wasi_free(ep_wasi *w)
 		fd_release(w, &w->fds[i]);
 	wfree(w, w->fds, w->nfds * sizeof *w->fds);
 	wfree(w, w->args, w->args_len);
-	wfree(w, w->env, w->env_len);
+	wfree(w, w->env, w->env_cap);
+	wfree(w, w->ents, (size_t)w->ents_cap * sizeof *w->ents);
+	wfree(w, w->env_hash, (size_t)w->hash_cap * sizeof *w->env_hash);
 	wfree(w, w->bind, NTABLE * sizeof *w->bind);
 	for (int i = 0; i < 2; i++)
 		if (w->intr[i] >= 0)
@@ -2235,44 +2290,141 @@ ep_status ep_wasi_set_args(ep_wasi *w, size_t argc, const char *const *argv, ep_
 	return EP_OK;
 }
 
+/* FNV-1a: names are short and attacker-chosen only by the embedder. */
+static uint32_t name_hash(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
+/* The hash slot for name: the one holding its live entry, or the empty
+ * slot where it would go. hash_cap must be nonzero. */
+static uint32_t *env_slot(const ep_wasi *w, const char *name, size_t n)
+{
+	uint32_t mask = w->hash_cap - 1;
+	for (uint32_t i = name_hash(name, n) & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &w->env_hash[i];
+		if (*slot == 0)
+			return slot;
+		const envent *v = &w->ents[*slot - 1];
+		if (v->name_len == n && memcmp(w->env + v->off, name, n) == 0)
+			return slot;
+	}
+}
+
+/* Points the hash table at the live entries again (after compaction). */
+static void env_reindex(ep_wasi *w)
+{
+	memset(w->env_hash, 0, (size_t)w->hash_cap * sizeof *w->env_hash);
+	for (uint32_t i = 0; i < w->nents; i++)
+		if (!w->ents[i].dead)
+			*env_slot(w, w->env + w->ents[i].off, w->ents[i].name_len) = i + 1;
+}
+
+/* A hash table of cap slots for the live entries; false (and the old one
+ * kept) when out of memory. */
+static bool env_rehash(ep_wasi *w, uint32_t cap)
+{
+	uint32_t *h = wmalloc(w, (size_t)cap * sizeof *h);
+	if (!h)
+		return false;
+	wfree(w, w->env_hash, (size_t)w->hash_cap * sizeof *w->env_hash);
+	w->env_hash = h;
+	w->hash_cap = cap;
+	env_reindex(w);
+	return true;
+}
+
+/* Drops the dead entries and their bytes, keeping the order. Called when
+ * they outweigh the live ones, so replacing a variable again and again
+ * stays linear in what is set. */
+static bool env_compact(ep_wasi *w)
+{
+	char *buf = wmalloc(w, w->env_len);
+	if (!buf)
+		return false;
+	size_t o = 0;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < w->nents; i++) {
+		envent v = w->ents[i];
+		if (v.dead)
+			continue;
+		memcpy(buf + o, w->env + v.off, v.len);
+		v.off = o;
+		w->ents[n++] = v;
+		o += v.len;
+	}
+	wfree(w, w->env, w->env_cap);
+	w->env = buf;
+	w->env_cap = w->env_used = o;
+	w->nents = n;
+	env_reindex(w);
+	return true;
+}
+
+/* p (cap elements of size bytes) grown by doubling to hold at least need:
+ * the new pointer, with *cap updated, or NULL (p left as it was). */
+static void *grow_array(ep_wasi *w, void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t n = *cap ? *cap : 16;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			return NULL;
+		n *= 2;
+	}
+	void *q = ep_engine_realloc(w->engine, p, *cap * size, n * size);
+	if (q)
+		*cap = n;
+	return q;
+}
+
 ep_status ep_wasi_set_env(ep_wasi *w, const char *name, const char *value, ep_error *err)
 {
 	size_t nl = strlen(name), vl = strlen(value);
 	if (nl == 0 || strchr(name, '='))
 		return fail(err, EP_ERR_ARG, "bad environment variable name \"%s\"", name);
-	/* Drop an earlier definition, then append NAME=VALUE. */
-	size_t keep = 0, o = 0;
-	uint32_t count = 0;
-	char *old = w->env;
-	for (uint32_t i = 0; i < w->envc; i++) {
-		size_t l = strlen(old + o) + 1;
-		if (!(strncmp(old + o, name, nl) == 0 && old[o + nl] == '='))
-			keep += l, count++;
-		o += l;
-	}
-	if (nl + vl + 2 > UINT32_MAX - keep)
+	/* The guest reads the live bytes, and each entry's length, as u32. */
+	if (nl + vl + 2 > UINT32_MAX - w->env_len || w->nents >= UINT32_MAX / 4)
 		return fail(err, EP_ERR_ARG, "environment too large");
-	size_t len = keep + nl + vl + 2;
-	char *buf = wmalloc(w, len);
-	if (!buf)
+	size_t len = nl + vl + 2;
+	if (w->env_used - w->env_len > w->env_len && !env_compact(w))
 		return fail(err, EP_ERR_NOMEM, "out of memory");
-	size_t d = 0;
-	o = 0;
-	for (uint32_t i = 0; i < w->envc; i++) {
-		size_t l = strlen(old + o) + 1;
-		if (!(strncmp(old + o, name, nl) == 0 && old[o + nl] == '=')) {
-			memcpy(buf + d, old + o, l);
-			d += l;
-		}
-		o += l;
+	/* At most half full, so probes stay short. */
+	if ((size_t)w->nents + 1 > w->hash_cap / 2 &&
+	    !env_rehash(w, w->hash_cap ? w->hash_cap * 2 : 64))
+		return fail(err, EP_ERR_NOMEM, "out of memory");
+	char *env = grow_array(w, w->env, &w->env_cap, w->env_used + len, 1);
+	if (!env)
+		return fail(err, EP_ERR_NOMEM, "out of memory");
+	w->env = env;
+	size_t ents_cap = w->ents_cap;
+	envent *ents = grow_array(w, w->ents, &ents_cap, (size_t)w->nents + 1, sizeof *ents);
+	if (!ents)
+		return fail(err, EP_ERR_NOMEM, "out of memory");
+	w->ents = ents;
+	w->ents_cap = (uint32_t)ents_cap;
+	/* Drop an earlier definition (its entry is skipped from now on), then
+	 * append NAME=VALUE: a replaced variable moves to the end. */
+	uint32_t *slot = env_slot(w, name, nl);
+	if (*slot) {
+		envent *old = &w->ents[*slot - 1];
+		old->dead = true;
+		w->env_len -= old->len;
+		w->envc--;
 	}
-	memcpy(buf + d, name, nl);
-	buf[d + nl] = '=';
-	memcpy(buf + d + nl + 1, value, vl + 1);
-	wfree(w, w->env, w->env_len);
-	w->env = buf;
-	w->env_len = len;
-	w->envc = count + 1;
+	char *d = w->env + w->env_used;
+	memcpy(d, name, nl);
+	d[nl] = '=';
+	memcpy(d + nl + 1, value, vl + 1);
+	w->ents[w->nents] = (envent){ w->env_used, (uint32_t)len, (uint32_t)nl, false };
+	*slot = ++w->nents;
+	w->env_used += len;
+	w->env_len += len;
+	w->envc++;
 	return EP_OK;
 }
 
@@ -2325,6 +2477,30 @@ void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err)
 void ep_wasi_set_resolve(ep_wasi *w, int mode)
 {
 	w->resolve = mode == EP_WASI_RESOLVE_WALK ? EP_WASI_RESOLVE_WALK : EP_WASI_RESOLVE_AUTO;
+}
+
+int ep_wasi_kernel_beneath(void)
+{
+#if HAVE_OPENAT2
+	return probe_openat2();
+#else
+	return 0;
+#endif
+}
+
+void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes)
+{
+	w->out_limit = bytes;
+}
+
+uint64_t ep_wasi_output_bytes(const ep_wasi *w)
+{
+	return w->out_bytes;
+}
+
+uint64_t ep_wasi_output_refused(const ep_wasi *w)
+{
+	return w->out_refused;
 }
 
 static const char wasi_module[] = "wasi_snapshot_preview1";

@@ -48,17 +48,22 @@ USAGE='usage: edgeplug validate FILE.wasm'
 
 # ---- global options and help ----
 t version          0 "edgeplug 0.1.0" ""                    --version
-t help-flag        0 "+^usage: edgeplug validate FILE.wasm$" "" --help
-t help-cmd         0 "+^  run  .*" ""                       help
+t help-flag        0 "+^usage: edgeplug COMMAND \[OPTION...\] \[ARG...\]$" "" --help
+t help-cmd         0 "+^  run       .*" ""                  help
+for c in run validate inspect verify audit list doctor keygen sign; do
+	t "help-lists-$c" 0 "+^  $c +[a-z]" ""                  help
+	t "help-$c"       0 "+^usage: edgeplug $c"  ""          help "$c"
+	t "$c-help-flag"  0 "+^usage: edgeplug $c"  ""          "$c" --help
+done
 t help-run         0 "+^  134  the start function or the call trapped$" "" help run
 t help-run-codes   0 "+^  69   the module imports" ""       help run
 t help-validate    0 "+^  65   the module is malformed or invalid$" "" help validate
 t run-help-flag    0 "+^       edgeplug run --invoke NAME \[OPTION...\] FILE.wasm" "" run --help
 t help-unknown     64 "" "+^edgeplug: help: unknown command \"frob\"$" help frob
-t no-args          64 "" "+^$USAGE$"
+t no-args          64 "" "+^usage: edgeplug COMMAND "
 t unknown-cmd      64 "" "+^edgeplug: unknown command \"frob\"$" frob
 t unknown-flag     64 "" "+^edgeplug: unknown option \"--frob\"$" --frob
-t unknown-flag-use 64 "" "+^$USAGE$"                        --frob
+t unknown-flag-use 64 "" "+^usage: edgeplug COMMAND "         --frob
 t version-extra    64 "" "+^edgeplug: unexpected argument \"x\"$" --version x
 
 # ---- validate ----
@@ -78,7 +83,7 @@ t validate-option  64 "" "+^edgeplug: validate: unknown option \"-x\"$" validate
 
 # ---- run: usage and load errors ----
 t run-no-invoke    64 "" "edgeplug: $V: no exported function _start (not a WASI command; --invoke NAME calls a function)" run "$V"
-t run-no-file      64 "" "+^edgeplug: run: missing FILE.wasm$" run --invoke add_i32
+t run-no-file      64 "" "+^edgeplug: run: missing FILE.wasm or PLUGIN.ini$" run --invoke add_i32
 t run-invoke-bare  64 "" "+^edgeplug: run: --invoke needs a NAME$" run --invoke
 t run-bad-option   64 "" "+^edgeplug: run: unknown option \"--frobnicate\"$" run --frobnicate 10 "$V"
 t run-missing      66 "" "edgeplug: $D/missing.wasm: cannot read: No such file or directory" run --invoke f "$D/missing.wasm"

@@ -114,6 +114,8 @@ gen elem-1000000 'printf "(module (table 1000000 funcref) (func (export \"_start
 
 built_or_stop
 
+# A case that could hang without the fix it tests is killed (exit 137).
+DEADLINE_EARLY="timeout -s KILL 60"
 STATS='^stats: fuel_used=[0-9]+ peak_memory_bytes=[0-9]+ max_call_depth=[0-9]+ wall_ms=[0-9]+ engine_peak_bytes=[0-9]+$'
 
 # ---- bad values: exit 64, one line naming the option, nothing run ----
@@ -187,14 +189,33 @@ t fuel-start-invoke  135 "" "edgeplug: fuel exhausted after 1000 units" \
 	run --fuel 1000 --invoke f "$W/startspin.wasm"
 t fuel-zero-empty    0 "" "" run --fuel 0 "$W/bigmem.wasm"
 t fuel-zero          135 "" "edgeplug: fuel exhausted after 0 units" run --fuel 0 --invoke rec "$W/depth.wasm" 1
+# Bulk instructions pay for their length (fillspin.wat): filling 1 MiB
+# again and again costs 5 + 16384 an iteration, so 1,000,000 units run 61
+# iterations and the 62nd block, and the fill that does not fit never
+# starts. Before bulk charges this took hours.
+GUARD=$DEADLINE_EARLY
+t fuel-fillspin      135 "" "edgeplug: fuel exhausted after 999734 units" \
+	run --fuel 1000000 --invoke spin "$W/fillspin.wasm" 1048576
+fuel "fillspin(1 MiB) under 1000000" "$(sed -n 's/^edgeplug: fuel exhausted after \([0-9]*\) units$/\1/p' "$R/err")"
+t fuel-fillspin-one  135 "" "edgeplug: fuel exhausted after 5 units" \
+	run --fuel 16388 --invoke spin "$W/fillspin.wasm" 1048576
+t fuel-fillspin-exact 135 "" "edgeplug: fuel exhausted after 16394 units" \
+	run --fuel 16394 --invoke spin "$W/fillspin.wasm" 1048576
+# The whole memory at once (16 MiB): 5 + 262144.
+t fuel-fillbig       0 "" "~^stats: fuel_used=262149 " \
+	run --stats --invoke once "$W/fillspin.wasm" 16777216
+fuel "fillspin once(16 MiB)" "$(stat_of fuel_used "$R/err")"
+t fuel-fillbig-short 135 "" "edgeplug: fuel exhausted after 5 units" \
+	run --fuel 262148 --invoke once "$W/fillspin.wasm" 16777216
 
 # ---- linear memory ----
 # grow.wat starts at 1 page; 1M is 16 pages.
 t mem-grow-to-cap    0 "i32:1" "" run --max-memory 1M --invoke grow "$W/grow.wasm" 15
 t mem-grow-past-cap  0 "i32:-1" "" run --max-memory 1M --invoke grow "$W/grow.wasm" 16
 t mem-grow-huge      0 "i32:-1" "" run --max-memory 1M --invoke grow "$W/grow.wasm" 65536
-# bomb: 6 per page grown, 5 for the refused one, 1 for memory.size.
-t mem-bomb           0 "i32:16" "~^stats: fuel_used=96 peak_memory_bytes=1048576 max_call_depth=1 " \
+# bomb: 6 + 1024 per page grown (a grow pays 1024 a page), 5 for the
+# refused one (refused grows pay nothing more), 1 for memory.size.
+t mem-bomb           0 "i32:16" "~^stats: fuel_used=15456 peak_memory_bytes=1048576 max_call_depth=1 " \
 	run --max-memory 1M --stats --invoke bomb "$W/grow.wasm"
 fuel "grow bomb under 1M" "$(stat_of fuel_used "$R/err")"
 # Rounded down to whole pages: 1100K is 17.2 pages, 1114111 bytes 16.99.
@@ -349,6 +370,17 @@ GUARD=$DEADLINE
 t deadline-not-hit   0 "@$R/sortsum-3000.out" "" run --timeout 1m "$W/sortsum.wasm" 3000
 GUARD=$DEADLINE
 t deadline-not-hit-s 0 "@$R/sortsum-3000.out" "" run --timeout 30s "$W/sortsum.wasm" 3000
+# Bulk instructions: 16 MiB fills back to back (a block of them charged
+# 1 unit each used to run for minutes between two looks at the deadline),
+# and the same plugin with a memory.copy that is one long instruction.
+GUARD=$DEADLINE
+t deadline-fillspin  124 "" "edgeplug: deadline exceeded after 300ms" \
+	run --timeout 300ms --invoke spin "$W/fillspin.wasm" 16777216
+expect deadline-fillspin-prompt test "$took" -le 20
+GUARD=$DEADLINE
+t deadline-copyspin  124 "" "edgeplug: deadline exceeded after 300ms" \
+	run --timeout 300ms --invoke copyspin "$W/fillspin.wasm" 16777000
+expect deadline-copyspin-prompt test "$took" -le 20
 # A deadline far away (over 2^31 s) is valid on every board.
 t deadline-far       0 "i32:3" "" run --timeout 3000000000s --invoke rec "$W/depth.wasm" 3
 # Sleeping in poll_oneoff: woken, not waited for (sleep(30) > 20 s).
@@ -393,7 +425,8 @@ t stats-wasi         0 "@$R/sortsum-3000.out" "~$STATS" run --stats "$W/sortsum.
 expect stats-engine-peak test "$(stat_of engine_peak_bytes "$R/err")" -gt 0 2>/dev/null
 t stats-invoke       0 "i32:5" "~^stats: fuel_used=45 peak_memory_bytes=0 max_call_depth=5 wall_ms=[0-9]+ engine_peak_bytes=[0-9]+$" \
 	run --stats --invoke rec "$W/depth.wasm" 5
-t stats-memory       0 "i32:1" "~^stats: fuel_used=2 peak_memory_bytes=983040 max_call_depth=1 " \
+# 2 + 1024 for each of the 14 pages grown.
+t stats-memory       0 "i32:1" "~^stats: fuel_used=14338 peak_memory_bytes=983040 max_call_depth=1 " \
 	run --stats --invoke grow "$W/grow.wasm" 14
 t stats-no-call      0 "" "~^stats: fuel_used=0 peak_memory_bytes=1114112 max_call_depth=1 " \
 	run --stats "$W/bigmem.wasm"

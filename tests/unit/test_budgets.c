@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "edgeplug.h"
+#include "edgeplug_wasi.h"
 #include "check.h"
 
 /* ---- host functions ---- */
@@ -586,6 +587,7 @@ static void test_resume(void)
 
 static ep_store *volatile alarm_store;
 static volatile sig_atomic_t alarm_count;
+static volatile sig_atomic_t alarm_limit = 500;   /* ticks in 10 s */
 
 /* Async-signal-safe formatting for the watchdog. */
 static size_t append(char *buf, size_t n, const char *str)
@@ -614,9 +616,9 @@ static void on_alarm(int sig)
 	alarm_count++;
 	if (alarm_store)
 		ep_store_interrupt(alarm_store);
-	/* Watchdog: 500 ticks (10 s) without the call returning means the
+	/* Watchdog: 10 s of ticks without the call returning means the
 	 * interrupt does not work; fail instead of hanging. */
-	if (alarm_count > 500) {
+	if (alarm_count > alarm_limit) {
 		char msg[96];
 		size_t n = 0;
 		n = append(msg, n, "FAIL: interrupt did not stop the call\n");
@@ -630,8 +632,9 @@ static void on_alarm(int sig)
 	}
 }
 
-/* Interrupts s every 20 ms until disarm(). */
-static void arm(ep_store *s)
+/* Interrupts s (NULL: nothing, only the watchdog) every period_us until
+ * disarm(). */
+static void arm_every(ep_store *s, long period_us)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -640,9 +643,15 @@ static void arm(ep_store *s)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGALRM, &sa, NULL);
 	alarm_count = 0;
+	alarm_limit = (sig_atomic_t)(10000000 / period_us);
 	alarm_store = s;
-	struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
+	struct itimerval it = { { 0, period_us }, { 0, period_us } };
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void arm(ep_store *s)
+{
+	arm_every(s, 20000);
 }
 
 static void disarm(void)
@@ -1414,6 +1423,458 @@ static void test_byte_limit(void)
 	ENGINE_DONE(e, "locals");
 }
 
+/* ---- 8. bulk instructions pay for their length ---- */
+
+typedef struct bulk_case {
+	const char *name;
+	int nargs;
+	int32_t a[3];
+	uint64_t cost;          /* counted by hand from bulk.wat's formulas */
+	int64_t result;         /* grow and tgrow; 0 for the others */
+	ep_trap trap;           /* EP_TRAP_NONE, or the out-of-bounds trap */
+} bulk_case;
+
+static uint64_t mem_hash(ep_instance *inst)
+{
+	ep_memory *mem = ep_instance_memory(inst);
+	const uint8_t *p = ep_memory_data(mem);
+	uint64_t n = ep_memory_size(mem), h = 14695981039346656037ull ^ n;
+	for (uint64_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* bulk.wat's table, as tsum sees it (with fuel to spare). */
+static int64_t table_sum(world *w)
+{
+	ep_store_set_fuel(w->s, UINT64_MAX);
+	ep_error err;
+	int64_t r = -1;
+	if (call0(w, "tsum", &r, &err) != EP_OK)
+		FATAL("tsum", err.msg);
+	return r;
+}
+
+static const ep_limits bulk_lim = { .max_memory_pages = 64, .max_table_elements = 100000 };
+
+static void test_bulk_fuel(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_module *m = load_fixture(e, "bulk");
+	const int32_t MiB = 1 << 20;
+	const bulk_case cases[] = {
+		{ "fill", 3, { 0, 7, 0 }, 4, 0, EP_TRAP_NONE },
+		{ "fill", 3, { 0, 7, 63 }, 4, 0, EP_TRAP_NONE },
+		{ "fill", 3, { 5, 7, 64 }, 5, 0, EP_TRAP_NONE },
+		{ "fill", 3, { 100, 7, 65536 }, 4 + 1024, 0, EP_TRAP_NONE },
+		{ "fill", 3, { 0, 9, 2 * MiB }, 4 + 32768, 0, EP_TRAP_NONE },
+		{ "fill", 3, { 2 * MiB - 2, 7, 3 }, 4, 0, EP_TRAP_OOB_MEMORY },
+		{ "copy", 3, { 1000, 0, MiB }, 4 + 16384, 0, EP_TRAP_NONE },
+		{ "copy", 3, { 0, 1000, MiB }, 4 + 16384, 0, EP_TRAP_NONE },
+		{ "copy", 3, { 3, 0, 2 * MiB - 3 }, 4 + 32767, 0, EP_TRAP_NONE },
+		{ "copy", 3, { 0, 2 * MiB - 200, 300 }, 4, 0, EP_TRAP_OOB_MEMORY },
+		{ "init", 3, { 10, 0, 256 }, 4 + 4, 0, EP_TRAP_NONE },
+		{ "init", 3, { 10, 1, 256 }, 4, 0, EP_TRAP_OOB_MEMORY },
+		{ "grow", 1, { 0 }, 2, 32, EP_TRAP_NONE },
+		{ "grow", 1, { 1 }, 2 + 1024, 32, EP_TRAP_NONE },
+		{ "grow", 1, { 32 }, 2 + 32 * 1024, 32, EP_TRAP_NONE },
+		{ "grow", 1, { 33 }, 2, -1, EP_TRAP_NONE },          /* over the cap of 64 */
+		{ "grow", 1, { -1 }, 2, -1, EP_TRAP_NONE },
+		{ "tfill_null", 2, { 0, 20000 }, 4 + 2500, 0, EP_TRAP_NONE },
+		{ "tfill_f", 2, { 50, 19950 }, 4 + 2493, 0, EP_TRAP_NONE },
+		{ "tfill_f", 2, { 19999, 2 }, 4, 0, EP_TRAP_OOB_TABLE },
+		{ "tcopy", 3, { 1, 0, 19999 }, 4 + 2499, 0, EP_TRAP_NONE },
+		{ "tcopy", 3, { 0, 1, 19999 }, 4 + 2499, 0, EP_TRAP_NONE },
+		{ "tinit", 3, { 200, 0, 100 }, 4 + 12, 0, EP_TRAP_NONE },
+		{ "tinit", 3, { 19950, 0, 100 }, 4, 0, EP_TRAP_OOB_TABLE },
+		{ "tgrow", 1, { 80000 }, 3 + 10000, 20000, EP_TRAP_NONE },
+		{ "tgrow", 1, { 80001 }, 3, -1, EP_TRAP_NONE },      /* over the cap of 100000 */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const bulk_case *c = &cases[i];
+		char what[96];
+		snprintf(what, sizeof what, "%s(%d, %d, %d)", c->name, (int)c->a[0],
+		         c->nargs > 1 ? (int)c->a[1] : 0, c->nargs > 2 ? (int)c->a[2] : 0);
+		ep_error err;
+		int64_t r;
+		world w;
+
+		/* Unlimited: the hand-counted cost, the result or the trap. */
+		world_init(&w, e, m, &bulk_lim);
+		uint64_t h0 = mem_hash(w.inst);
+		int64_t ts0 = table_sum(&w);
+		uint64_t before = ep_store_fuel_used(w.s);
+		ep_status st = call_n(w.s, func_of(w.inst, c->name), c->a, (size_t)c->nargs, &r, &err);
+		uint64_t used = ep_store_fuel_used(w.s) - before;
+		bool ok = c->trap == EP_TRAP_NONE ? st == EP_OK && r == c->result : is_trap(st, &err, c->trap);
+		printf("fuel %s = %llu\n", what, (unsigned long long)used);
+		CHECK(ok && used == c->cost, "%s: status %d trap %d result %lld, cost %llu (expected %llu)",
+		      what, st, err.trap, (long long)r, (unsigned long long)used,
+		      (unsigned long long)c->cost);
+		uint64_t h1 = mem_hash(w.inst);
+		int64_t ts1 = table_sum(&w);
+		if (c->trap != EP_TRAP_NONE)
+			CHECK(h1 == h0 && ts1 == ts0, "%s trapped but changed memory or the table", what);
+		world_free(&w);
+		if (c->trap != EP_TRAP_NONE)
+			continue;
+
+		/* Exactly the cost is enough, with the same effect. */
+		world_init(&w, e, m, &bulk_lim);
+		before = ep_store_fuel_used(w.s);
+		ep_store_set_fuel(w.s, c->cost);
+		st = call_n(w.s, func_of(w.inst, c->name), c->a, (size_t)c->nargs, &r, &err);
+		used = ep_store_fuel_used(w.s) - before;
+		CHECK(st == EP_OK && r == c->result && used == c->cost && mem_hash(w.inst) == h1 &&
+		      table_sum(&w) == ts1, "%s with exactly %llu fuel: status %d trap %d used %llu",
+		      what, (unsigned long long)c->cost, st, err.trap, (unsigned long long)used);
+		world_free(&w);
+
+		/* One unit less runs out before the instruction does any work. */
+		world_init(&w, e, m, &bulk_lim);
+		before = ep_store_fuel_used(w.s);
+		ep_store_set_fuel(w.s, c->cost - 1);
+		st = call_n(w.s, func_of(w.inst, c->name), c->a, (size_t)c->nargs, &r, &err);
+		CHECK(is_trap(st, &err, EP_TRAP_FUEL) && mem_hash(w.inst) == h0 &&
+		      ep_memory_size(ep_instance_memory(w.inst)) == 32 * 65536 &&
+		      ep_table_size(export_of(w.inst, "t").of.table) == 20000,
+		      "%s with %llu fuel: status %d trap %d, or it did some of its work", what,
+		      (unsigned long long)(c->cost - 1), st, err.trap);
+		/* ... and resumed with one more unit, completes it as if never stopped. */
+		ep_store_add_fuel(w.s, 1);
+		st = resume(w.s, c->result ? 1 : 0, &r, &err);
+		used = ep_store_fuel_used(w.s) - before;
+		if (!c->result)
+			r = 0;
+		CHECK(st == EP_OK && r == c->result && used == c->cost && mem_hash(w.inst) == h1 &&
+		      table_sum(&w) == ts1, "%s resumed with one more unit: status %d trap %d used %llu",
+		      what, st, err.trap, (unsigned long long)used);
+		world_free(&w);
+
+		/* From zero, one unit at a time. */
+		world_init(&w, e, m, &bulk_lim);
+		before = ep_store_fuel_used(w.s);
+		ep_store_set_fuel(w.s, 0);
+		st = call_n(w.s, func_of(w.inst, c->name), c->a, (size_t)c->nargs, &r, &err);
+		st = resume_by_units(w.s, st, c->result ? 1 : 0, c->cost, &r, &err);
+		used = ep_store_fuel_used(w.s) - before;
+		if (!c->result)
+			r = 0;
+		CHECK(st == EP_OK && r == c->result && used == c->cost && mem_hash(w.inst) == h1,
+		      "%s one unit at a time: status %d trap %d used %llu", what, st, err.trap,
+		      (unsigned long long)used);
+		world_free(&w);
+	}
+
+	/* Fuel bounds the CPU: 1 MiB fills back to back under 1,000,000 units
+	 * run 61 iterations (5 + 16384 each) and the 62nd block. Before bulk
+	 * charges this was 200,000 fills of 1 MiB; the watchdog ends it. */
+	world w;
+	ep_error err;
+	int64_t r;
+	world_init(&w, e, m, &bulk_lim);
+	arm_every(NULL, 20000);
+	ep_store_set_fuel(w.s, 1000000);
+	ep_status st = call1(&w, "fill_spin", MiB, &r, &err);
+	disarm();
+	CHECK(is_trap(st, &err, EP_TRAP_FUEL) && ep_store_fuel_used(w.s) == 61 * 16389 + 5,
+	      "fill_spin(1 MiB) under 1,000,000 units: status %d trap %d used %llu (expected %d)",
+	      st, err.trap, (unsigned long long)ep_store_fuel_used(w.s), 61 * 16389 + 5);
+	ep_abandon(w.s);
+	world_free(&w);
+
+	/* Zeroing locals is paid at entry, 1 unit per 8: f declares 50,000 and
+	 * its body is one local.get, so it costs 1 + 6250. */
+	const uint32_t groups[] = { 50000 };
+	buf gen = { 0 };
+	gen_locals(&gen, groups, 1);
+	ep_module *ml = NULL;
+	if (ep_module_load(e, gen.p, gen.n, &ml, &err) != EP_OK)
+		FATAL("50,000 locals", err.msg);
+	free(gen.p);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_instance *inst;
+	if (ep_instantiate(s, ml, NULL, 0, &inst, &err) != EP_OK)
+		FATAL("50,000 locals", err.msg);
+	st = call_n(s, func_of(inst, "f"), NULL, 0, &r, &err);
+	uint64_t used = ep_store_fuel_used(s);
+	printf("fuel f with 50,000 locals = %llu\n", (unsigned long long)used);
+	ep_store_set_fuel(s, 6250);
+	ep_status st2 = call_n(s, func_of(inst, "f"), NULL, 0, &r, &err);
+	CHECK(st == EP_OK && used == 6251 && is_trap(st2, &err, EP_TRAP_FUEL) &&
+	      ep_store_fuel_used(s) == used,
+	      "50,000 locals: status %d, cost %llu (expected 6251); with 6250: status %d trap %d",
+	      st, (unsigned long long)used, st2, err.trap);
+	ep_store_free(s);
+
+	ENGINE_DONE(e, "bulk fuel", m, ml);
+}
+
+/* ---- 9. interrupts inside long bulk instructions ---- */
+
+static void test_bulk_interrupt(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_module *m = load_fixture(e, "bulk");
+	ep_error err;
+	int64_t r;
+	world w;
+
+	/* Fills of 2 MiB back to back, unlimited fuel, stopped from a signal
+	 * handler: the chunk the loop looks at the store after used to hold
+	 * 2000 of them. */
+	world_init(&w, e, m, NULL);
+	arm(w.s);
+	ep_status st = call1(&w, "fill_spin", 2 << 20, &r, &err);
+	disarm();
+	CHECK(is_trap(st, &err, EP_TRAP_INTERRUPT), "fill_spin interrupted: status %d trap %d",
+	      st, err.trap);
+	ep_abandon(w.s);
+	world_free(&w);
+
+	/* One memory.copy of 48 MiB, overlapping upwards (the order matters),
+	 * interrupted every millisecond: it stops between slices and resumes
+	 * where it stopped, to the same bytes and fuel as a copy never stopped.
+	 * An interrupt that lands inside the copy leaves its fuel paid; one that
+	 * lands before it (at the function's entry) does not. */
+	const uint32_t pages = 768, d = 4099, src = 0;
+	const uint64_t size = (uint64_t)pages * 65536, n = size - 8192;
+	const uint64_t cost = 4 + n / 64;
+	uint8_t *want = malloc(size);
+	if (!want)
+		FATAL("out of memory", NULL);
+	int mid = 0, attempts = 0, bad = 0;
+	for (; attempts < 5 && mid == 0; attempts++) {
+		world_init(&w, e, m, NULL);
+		if (call1(&w, "grow", (int32_t)pages - 32, &r, &err) != EP_OK || r != 32)
+			FATAL("grow to 48 MiB", err.msg);
+		uint8_t *p = ep_memory_data(ep_instance_memory(w.inst));
+		for (uint64_t i = 0; i < size; i++)
+			p[i] = (uint8_t)(i * 131 + (i >> 13));
+		memcpy(want, p, size);
+		memmove(want + d, want + src, n);
+		int32_t args[3] = { (int32_t)d, (int32_t)src, (int32_t)n };
+		uint64_t before = ep_store_fuel_used(w.s);
+		arm_every(w.s, 1000);
+		st = call_n(w.s, func_of(w.inst, "copy"), args, 3, &r, &err);
+		int stops = 0;
+		while (is_trap(st, &err, EP_TRAP_INTERRUPT) && stops < 100000) {
+			stops++;
+			if (ep_store_fuel_used(w.s) - before == cost)
+				mid++;
+			st = resume(w.s, 0, &r, &err);
+		}
+		disarm();
+		bad += !(st == EP_OK && ep_store_fuel_used(w.s) - before == cost &&
+		         memcmp(ep_memory_data(ep_instance_memory(w.inst)), want, size) == 0);
+		world_free(&w);
+	}
+	free(want);
+	CHECK(bad == 0, "48 MiB memory.copy interrupted and resumed: %d of %d runs went wrong",
+	      bad, attempts);
+	CHECK(mid > 0, "no interrupt landed inside a 48 MiB memory.copy in %d runs", attempts);
+
+	ENGINE_DONE(e, "bulk interrupt", m);
+}
+
+/* ---- 10. memory costs nothing until touched ---- */
+
+/* This process's resident set in KiB, or -1 when /proc does not say. */
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	char line[256];
+	long kib = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* A module whose only content is a memory of min pages. */
+static ep_module *memory_module(ep_engine *e, uint32_t min, ep_status *st, ep_error *err)
+{
+	buf w = { 0 }, sec = { 0 };
+	b_header(&w);
+	b_put(&sec, "\x01\x00", 2);
+	b_u32(&sec, min);
+	b_section(&w, 5, &sec);
+	ep_module *m = NULL;
+	*st = ep_module_load(e, w.p, w.n, &m, err);
+	free(w.p);
+	return m;
+}
+
+/* An allocator that hands out garbage, as realloc may: the engine must
+ * zero linear memory itself. */
+static void *dirty_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	(void)ud;
+	if (nsize == 0) {
+		free(ptr);
+		return NULL;
+	}
+	uint8_t *p = realloc(ptr, nsize);
+	if (p && nsize > osize)
+		memset(p + osize, 0xa5, nsize - osize);
+	return p;
+}
+
+static void test_lazy_memory(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_error err;
+	ep_status st;
+	const uint64_t MiB = 1 << 20;
+
+	/* 4096 pages (256 MiB, the default cap) cost no RAM until touched. */
+	ep_module *m4096 = memory_module(e, 4096, &st, &err);
+	ep_module *m4097 = memory_module(e, 4097, &st, &err);
+	ep_module *m65536 = memory_module(e, 65536, &st, &err);
+	if (!m4096 || !m4097 || !m65536)
+		FATAL("memory modules", err.msg);
+	long rss0 = rss_kib();
+	ep_store *s = ep_store_new(e, NULL);
+	ep_instance *inst = NULL;
+	st = ep_instantiate(s, m4096, NULL, 0, &inst, &err);
+	long rss1 = rss_kib();
+	CHECK(st == EP_OK && ep_store_peak_memory(s) == 256 * MiB,
+	      "(memory 4096) under the default cap: status %d (%s), peak %llu", st, err.msg,
+	      (unsigned long long)ep_store_peak_memory(s));
+	CHECK(rss0 < 0 || rss1 - rss0 < 32 * 1024,
+	      "(memory 4096) made the process %ld KiB bigger", rss1 - rss0);
+	st = ep_instantiate(s, m4097, NULL, 0, &inst, &err);
+	CHECK(st == EP_ERR_LIMIT, "(memory 4097) under the default cap: status %d", st);
+	st = ep_instantiate(s, m65536, NULL, 0, &inst, &err);
+	CHECK(st == EP_ERR_LIMIT, "(memory 65536) under the default cap: status %d", st);
+	ep_store_free(s);
+
+	/* All of wasm32's 4 GiB, allowed: cheap where a 64-bit host maps it,
+	 * refused on 32-bit boards, which cannot. */
+	const ep_limits all = { .max_memory_pages = 65536 };
+	s = ep_store_new(e, &all);
+	rss0 = rss_kib();
+	st = ep_instantiate(s, m65536, NULL, 0, &inst, &err);
+	rss1 = rss_kib();
+	CHECK(sizeof(void *) == 8 ? st == EP_OK && (rss0 < 0 || rss1 - rss0 < 32 * 1024)
+	                          : st == EP_ERR_NOMEM || st == EP_ERR_LIMIT,
+	      "(memory 65536) under a cap of 65536 pages: status %d (%s), %ld KiB more", st,
+	      err.msg, rss1 - rss0);
+	ep_store_free(s);
+
+	/* Growing a page at a time to the default cap: every grow works, the
+	 * next one fails cleanly, RAM stays untouched. */
+	ep_module *mb = load_fixture(e, "bulk");
+	world w;
+	rss0 = rss_kib();
+	world_init(&w, e, mb, NULL);
+	int64_t r;
+	st = call0(&w, "bomb", &r, &err);
+	rss1 = rss_kib();
+	uint64_t used = ep_store_fuel_used(w.s);
+	printf("fuel bomb to the default cap = %llu\n", (unsigned long long)used);
+	/* 4064 pages grown at 6 + 1024 each, the refused grow 5, memory.size 1. */
+	CHECK(st == EP_OK && r == 4096 && used == 4064ull * 1030 + 6 &&
+	      ep_store_peak_memory(w.s) == 256 * MiB,
+	      "bomb to the default cap: status %d, %lld pages, fuel %llu", st, (long long)r,
+	      (unsigned long long)used);
+	CHECK(rss0 < 0 || rss1 - rss0 < 32 * 1024, "bomb to 256 MiB made the process %ld KiB bigger",
+	      rss1 - rss0);
+	/* Fresh pages read as zero, and the old ones keep their bytes. */
+	uint8_t *p = ep_memory_data(ep_instance_memory(w.inst));
+	CHECK(p[0] == 0 && p[256 * MiB - 1] == 0 && p[100 * MiB + 12345] == 0,
+	      "grown memory is not zero");
+	world_free(&w);
+	ENGINE_DONE(e, "lazy memory", m4096, m4097, m65536, mb);
+
+	/* An embedder's allocator gets linear memory too, and what it returns
+	 * is zeroed by the engine. */
+	e = ep_engine_new(dirty_alloc, NULL);
+	mb = load_fixture(e, "bulk");
+	world_init(&w, e, mb, &bulk_lim);
+	p = ep_memory_data(ep_instance_memory(w.inst));
+	bool zero = true;
+	for (uint64_t i = 0; i < 32 * 65536; i += 4093)
+		zero = zero && p[i] == 0;
+	memset(p, 0x11, 32 * 65536);
+	st = call1(&w, "grow", 2, &r, &err);
+	p = ep_memory_data(ep_instance_memory(w.inst));
+	CHECK(zero && st == EP_OK && r == 32 && p[32 * 65536 - 1] == 0x11 && p[32 * 65536] == 0 &&
+	      p[34 * 65536 - 1] == 0, "linear memory from an allocator is not zeroed: status %d", st);
+	world_free(&w);
+	ENGINE_DONE(e, "linear memory from an embedder's allocator", mb);
+}
+
+/* ---- 11. a big environment ---- */
+
+static void test_env_many(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_module *m = load_fixture(e, "environ");
+	ep_wasi *wasi = ep_wasi_new(e, 0);
+	if (!wasi)
+		FATAL("ep_wasi_new", NULL);
+	ep_error err;
+	const int N = 40000;
+	char name[32], value[32];
+	bool ok = true;
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "V%d", i);
+		snprintf(value, sizeof value, "%d", i * 7);
+		ok = ok && ep_wasi_set_env(wasi, name, value, &err) == EP_OK;
+	}
+	/* Every 1000th replaced: it moves to the end, with its new value. */
+	for (int i = 0; i < N; i += 1000) {
+		snprintf(name, sizeof name, "V%d", i);
+		ok = ok && ep_wasi_set_env(wasi, name, "new", &err) == EP_OK;
+	}
+	CHECK(ok, "40,000 ep_wasi_set_env calls: %s", err.msg);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_extern imports[2];
+	ep_instance *inst = NULL;
+	if (ep_wasi_link(wasi, s, m, imports, &err) != EP_OK ||
+	    ep_instantiate(s, m, imports, 2, &inst, &err) != EP_OK)
+		FATAL("environ", err.msg);
+	int64_t count = -1, size = -1, got = -1;
+	call_n(s, func_of(inst, "count"), NULL, 0, &count, &err);
+	call_n(s, func_of(inst, "bytes"), NULL, 0, &size, &err);
+	const int32_t ptrs = 16, strs = 262144;
+	int32_t args[2] = { ptrs, strs };
+	call_n(s, func_of(inst, "get"), args, 2, &got, &err);
+	/* The expected order: the ones never replaced, then the replaced. */
+	const uint8_t *mem = ep_memory_data(ep_instance_memory(inst));
+	size_t want_bytes = 0;
+	int k = 0, wrong = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < N; i++) {
+			bool replaced = i % 1000 == 0;
+			if (replaced != (pass == 1))
+				continue;
+			char want[64];
+			if (replaced)
+				snprintf(want, sizeof want, "V%d=new", i);
+			else
+				snprintf(want, sizeof want, "V%d=%d", i, i * 7);
+			want_bytes += strlen(want) + 1;
+			/* Guest memory is little-endian, whatever the board. */
+			uint32_t at = (uint32_t)mem[ptrs + 4 * k] | (uint32_t)mem[ptrs + 4 * k + 1] << 8 |
+			     (uint32_t)mem[ptrs + 4 * k + 2] << 16 | (uint32_t)mem[ptrs + 4 * k + 3] << 24;
+			if (at < (uint32_t)strs || at >= 2u << 20 || strcmp((const char *)mem + at, want))
+				wrong++;
+			k++;
+		}
+	}
+	CHECK(count == N && size == (int64_t)want_bytes && got == 0 && wrong == 0,
+	      "40,000 variables: count %lld, bytes %lld (expected %zu), environ_get %lld, "
+	      "%d wrong", (long long)count, (long long)size, want_bytes, (long long)got, wrong);
+	ep_store_free(s);
+	ep_wasi_free(wasi);
+	ENGINE_DONE(e, "environment", m);
+}
+
 int main(int argc, char **argv)
 {
 	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/budgets";
@@ -1426,5 +1887,9 @@ int main(int argc, char **argv)
 	test_depth();
 	test_caps();
 	test_byte_limit();
+	test_bulk_fuel();
+	test_bulk_interrupt();
+	test_lazy_memory();
+	test_env_many();
 	return check_summary();
 }

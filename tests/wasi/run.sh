@@ -77,7 +77,7 @@ USAGE='usage: edgeplug run \[OPTION...\] FILE.wasm \[ARG...\]'
 # ---- command line ----
 t help-run          0 "+^  --dir HOST\[::GUEST\]    let the plugin use" "" help run
 t help-run-exit     0 "+^  N    the program's exit code" "" run --help
-t run-no-file       64 "" "+^edgeplug: run: missing FILE.wasm$" run
+t run-no-file       64 "" "+^edgeplug: run: missing FILE.wasm or PLUGIN.ini$" run
 t run-usage         64 "" "+^$USAGE$" run
 t run-dir-bare      64 "" "+^edgeplug: run: --dir needs HOST\[::GUEST\]$" run --dir
 t run-dir-ro-bare   64 "" "+^edgeplug: run: --dir-ro needs HOST\[::GUEST\]$" run --dir-ro

@@ -1,0 +1,1 @@
+(module (global externref (ref.null extern)))

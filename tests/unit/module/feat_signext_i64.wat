@@ -1,0 +1,1 @@
+(module (func (param i64) (result i64) local.get 0 i64.extend32_s))
