@@ -131,6 +131,10 @@ $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
+# test_sign again in the host build (EP_SIGNING): keygen and signing.
+sign-unit:
+	@$(MAKE) --no-print-directory BOARD=x86_64 B=$(HOST_B) EP_SIGNING=1 UNIT_SRC=tests/unit/test_sign.c unit
+
 unit: $(UNIT_BIN) $(UNIT_WASM)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 
@@ -151,7 +155,7 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit manifests cli-test wasi-test limits-test plugin-test spec spec-switch
+test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test spec spec-switch
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -265,8 +269,10 @@ fuzz-smoke:
 # SIZE_BUDGETS=file and SIZE_REPORT=file point elsewhere (to try the gate).
 SIZE_BUDGETS ?= size/budgets
 SIZE_REPORT ?= size/report-$(BOARD).txt
-size-check: $(B)/edgeplug
+# The host build (keygen and sign) is reported beside it, not gated.
+size-check: $(B)/edgeplug host
 	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
+	@echo "host build (signing, not gated): $(HOST_B)/edgeplug $$(wc -c <$(HOST_B)/edgeplug) bytes"
 	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) $(BOARD) $(B)/edgeplug.map $(B)/edgeplug
 
 # ---- benchmarks (tests/bench, docs/performance.md) ----
@@ -285,5 +291,5 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
+.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
 	plugin-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests

@@ -11,3 +11,6 @@ QEMU := qemu-arm-static -cpu arm1176
 # which ARMv6 runs beside ARM code: about 25% smaller, and only the loading,
 # WASI and CLI paths, which are not the hot ones, pay for it.
 SMALL_CPUFLAGS := -mthumb
+# libsodium's SHA-512 as Thumb-1: smaller, and it only hashes manifests
+# (src/sodium/sodium.mk says why not the rest).
+SODIUM_SHA512_FLAGS := -mthumb

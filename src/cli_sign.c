@@ -182,7 +182,13 @@ static int verify_only(int argc, char **argv)
 	return cli_fail(RC_UNAVAILABLE, "this build verifies only; sign with build/host/edgeplug (make host)");
 }
 
-const cli_command cli_cmd_keygen = { "keygen", verify_only, "(host build only)", "" };
-const cli_command cli_cmd_sign = { "sign", verify_only, "(host build only)", "" };
+const cli_command cli_cmd_keygen = {
+	"keygen", verify_only, "make a key pair (host build only)",
+	"usage: edgeplug keygen NAME\nOnly in the host build, build/host/edgeplug: this one verifies only.\n"
+};
+const cli_command cli_cmd_sign = {
+	"sign", verify_only, "sign a plugin manifest (host build only)",
+	"usage: edgeplug sign --key NAME.key FILE\nOnly in the host build, build/host/edgeplug: this one verifies only.\n"
+};
 
 #endif
