@@ -49,7 +49,7 @@ OPT_FAST := -O2
 OPT_SMALL := -Os
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
-ENGINE_SRC := src/alloc.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
+ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
 WASI_SRC := src/wasi.c
 # The plugin layer: the shared value syntax, the manifest parser

@@ -84,11 +84,11 @@ function component(file,    base, arch, obj) {
 	if (arch != "" && arch != "libedgeplug.a")
 		return "other"
 	sub(/\.l?o$/, "", obj)
-	if (obj ~ /^(alloc|module|decode|validate|lower|exec|instance)$/)
+	if (obj ~ /^(alloc|sort|module|decode|validate|lower|exec|instance)$/)
 		return "engine"
 	if (obj ~ /^wasi/)
 		return "WASI"
-	if (obj ~ /^(manifest|units)/)
+	if (obj ~ /^(manifest|units|grants|plugin)/)
 		return "manifest"
 	if (obj ~ /^(sign|trust)$/)
 		return "signatures"

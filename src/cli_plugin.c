@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sort.h"
 #include "cli.h"
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
@@ -560,7 +561,7 @@ static char **ini_names(const char *dir, size_t *count)
 		n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof *v, name_cmp);
+	ep_sort(v, n, sizeof *v, name_cmp);
 	*count = n;
 	return v ? v : calloc(1, sizeof *v);
 fail:

@@ -227,7 +227,11 @@ typedef struct run_opts {
  * written when there is no "::"). */
 static size_t split_dir(const char *spec, const char **guest)
 {
-	const char *sep = strstr(spec, "::");
+	const char *sep = spec;
+	while (*sep && !(sep[0] == ':' && sep[1] == ':'))
+		sep++;
+	if (!*sep)
+		sep = NULL;
 	*guest = sep ? sep + 2 : spec;
 	return sep ? (size_t)(sep - spec) : strlen(spec);
 }

@@ -9,6 +9,7 @@
  * descriptor, so the bytes read are the bytes of the file checked (no
  * window between a stat and an open for a rename to slip through).
  */
+#include "sort.h"
 #include "trust.h"
 
 #include <dirent.h>
@@ -191,7 +192,7 @@ static int load_dir(ep_trust *t, int dfd, const char *path, char *why, size_t wh
 		say(why, whylen, "%s: no *.pub key files in the directory", path);
 		goto out;
 	}
-	qsort(names, n, sizeof *names, by_name);
+	ep_sort(names, n, sizeof *names, by_name);
 	keys = calloc(n, sizeof *keys);
 	src = calloc(n, sizeof *src);
 	if (!keys || !src) {

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "sort.h"
 #include "internal.h"
 
 /*
@@ -879,7 +880,7 @@ static ep_status check_exports(vstate *v)
 		return nomem(v);
 	for (uint32_t i = 0; i < m->nexports; i++)
 		sorted[i] = &m->exports[i];
-	qsort(sorted, m->nexports, sizeof *sorted, export_cmp);
+	ep_sort(sorted, m->nexports, sizeof *sorted, export_cmp);
 	st = EP_OK;
 	for (uint32_t i = 1; i < m->nexports; i++) {
 		if (export_cmp(&sorted[i - 1], &sorted[i]) == 0) {
