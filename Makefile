@@ -58,7 +58,8 @@ WASI_SRC := src/wasi.c
 # trust checks and the grant sets.
 PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
 CLI_SRC := src/cli.c src/cli_util.c src/cli_value.c src/cli_run.c src/cli_plugin.c \
-	src/cli_inspect.c src/cli_out.c src/cli_sign.c
+	src/cli_inspect.c src/cli_out.c src/cli_sign.c \
+	$(if $(filter 1,$(SANITIZE)),,src/cli_malloc.c)
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
 PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)

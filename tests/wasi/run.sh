@@ -75,8 +75,8 @@ printf 'not a directory\n' >"$S/file.txt"
 USAGE='usage: edgeplug run \[OPTION...\] FILE.wasm \[ARG...\]'
 
 # ---- command line ----
-t help-run          0 "+^  --dir HOST\[::GUEST\]    let the plugin use" "" help run
-t help-run-exit     0 "+^  N    the program's exit code" "" run --help
+t help-run          0 "+^  --dir HOST\[::GUEST\]    grant a directory; --dir-ro: read-only$" "" help run
+t help-run-exit     0 "+^exit status: the program.s own \(0-255\), or$" "" run --help
 t run-no-file       64 "" "+^edgeplug: run: missing FILE.wasm or PLUGIN.ini$" run
 t run-usage         64 "" "+^$USAGE$" run
 t run-dir-bare      64 "" "+^edgeplug: run: --dir needs HOST\[::GUEST\]$" run --dir
