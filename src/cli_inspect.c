@@ -15,18 +15,10 @@
 static const char help_inspect[] =
 	"usage: edgeplug inspect [--json] FILE.wasm\n"
 	"\n"
-	"Loads FILE.wasm as 'validate' does and describes it: its sections with\n"
-	"offsets and sizes, imports and exports with their types, memory and table\n"
-	"limits, globals, the start function, custom sections and the features\n"
-	"beyond WebAssembly 1.0 it uses. --json prints one JSON object instead\n"
-	"(docs/cli.md). Names from the module are escaped.\n"
-	"\n"
-	"exit status:\n"
-	"  0    the module was described\n"
-	"  64   usage error\n"
-	"  65   the module is malformed or invalid\n"
-	"  66   FILE.wasm cannot be read\n"
-	"  70   out of memory\n";
+	"Describes a module: sections, imports and exports with their types, memory\n"
+	"and table limits, globals, the start function, custom sections and the\n"
+	"features beyond WebAssembly 1.0 it uses (docs/cli.md).\n"
+	"exit status: 0 shown, 64 usage, 65 malformed or invalid, 66 cannot read\n";
 
 static void out_types(cli_out *o, const char *key, const uint8_t *t, uint32_t n)
 {

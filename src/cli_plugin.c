@@ -268,20 +268,12 @@ static void print_why(const cli_plugin *p)
 static const char help_verify[] =
 	"usage: edgeplug verify [--trust KEY.pub|DIR]... PLUGIN.ini\n"
 	"\n"
-	"Checks that PLUGIN.ini.sig is a valid signature of PLUGIN.ini by a trusted\n"
-	"key (--trust, or /etc/edgeplug/trusted.d when none is given) and that\n"
-	"the wasm it names hashes to its sha256. On success prints\n"
-	"'PLUGIN.ini: ok (key KEYID NAME)'; otherwise one line on stderr naming\n"
-	"the check that failed: no signature, bad signature, unknown key, sha256\n"
-	"mismatch, wasm missing (docs/signing.md).\n"
-	"\n"
-	"exit status:\n"
-	"  0    signed by a trusted key, and the wasm matches\n"
-	"  64   usage error\n"
-	"  65   the manifest is malformed (the line is named)\n"
-	"  66   the manifest cannot be read\n"
-	"  77   not trusted: no trust store, a check failed, or a trust key or\n"
-	"       directory is refused (world-writable, malformed)\n";
+	"Checks PLUGIN.ini.sig against the trusted keys (--trust, else\n"
+	"/etc/edgeplug/trusted.d) and the wasm against its sha256 (docs/signing.md).\n"
+	"Prints 'PLUGIN.ini: ok (key KEYID NAME)', or one line naming the check that\n"
+	"failed: no signature, bad signature, unknown key, sha256 mismatch, wasm missing.\n"
+	"exit status: 0 trusted, 64 usage, 65 malformed manifest, 66 cannot read,\n"
+	"77 not trusted (or no trust store, or an unsafe one)\n";
 
 static int cmd_verify(int argc, char **argv)
 {
@@ -331,19 +323,11 @@ const cli_command cli_cmd_verify = {
 static const char help_audit[] =
 	"usage: edgeplug audit [--json] [--trust KEY.pub|DIR]... PLUGIN.ini\n"
 	"\n"
-	"Shows what PLUGIN.ini grants and how far to trust it: id and version,\n"
-	"the wasm's hash and signature status and signer, every capability with a\n"
-	"risk level (none, low, medium, high; a writable directory is high), every\n"
-	"limit with its effective value, and the imports the wasm declares with\n"
-	"those the grants leave unusable. --json prints one JSON object instead\n"
-	"(docs/cli.md). A failed check is shown, not an error.\n"
-	"\n"
-	"exit status:\n"
-	"  0    the audit was printed\n"
-	"  64   usage error\n"
-	"  65   the manifest is malformed (the line is named)\n"
-	"  66   the manifest cannot be read\n"
-	"  70   out of memory\n";
+	"What PLUGIN.ini grants and how far to trust it: id, version, pin and\n"
+	"signature status, every capability with a risk level (none, low, medium,\n"
+	"high), every limit in force, the wasm's imports and those the grants leave\n"
+	"unusable (docs/cli.md). A failed check is shown, not an error.\n"
+	"exit status: 0 shown, 64 usage, 65 malformed manifest, 66 cannot read\n";
 
 /* What each WASI function needs of the grants to be of any use. */
 enum { NEED_NONE, NEED_FD, NEED_DIR, NEED_ENV, NEED_CLOCK, NEED_RANDOM, NEED_STDIN };
@@ -519,17 +503,10 @@ const cli_command cli_cmd_audit = {
 static const char help_list[] =
 	"usage: edgeplug list [--json] [--trust KEY.pub|DIR]... DIR\n"
 	"\n"
-	"One line per manifest (*.ini) in DIR, sorted by file name:\n"
-	"  FILE ID VERSION signature=STATE sha256=STATE\n"
-	"STATE of the signature: trusted, unsigned, unknown-key, bad-signature,\n"
-	"malformed, unchecked (no trust store); of the sha256: ok, mismatch,\n"
-	"missing. A manifest that does not parse is listed as 'FILE error: WHY',\n"
-	"never skipped. --json prints an array of objects (docs/cli.md).\n"
-	"\n"
-	"exit status:\n"
-	"  0    listed (whatever the manifests' states)\n"
-	"  64   usage error\n"
-	"  66   DIR cannot be read\n";
+	"Each manifest (*.ini) of DIR with its id, version, signature (trusted,\n"
+	"unsigned, unknown-key, bad-signature, malformed, unchecked) and sha256 (ok,\n"
+	"mismatch, missing); one that does not parse is listed with its error.\n"
+	"exit status: 0 listed, 64 usage, 66 DIR cannot be read, 77 unsafe trust store\n";
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -647,20 +624,11 @@ const cli_command cli_cmd_list = {
 static const char help_doctor[] =
 	"usage: edgeplug doctor [--json] [--trust KEY.pub|DIR]... [DIR]\n"
 	"\n"
-	"Checks this host the way an operator needs before deploying plugins, one\n"
-	"line per check, 'pass', 'warn' or 'fail' first:\n"
-	"  trust      the trust store (--trust, or /etc/edgeplug/trusted.d) is\n"
-	"             present, holds keys and is safe (not writable by others)\n"
-	"  sandbox    the kernel confines path resolution (openat2\n"
-	"             RESOLVE_BENEATH); without it the per-component walk is used\n"
-	"  plugin     each manifest in DIR verifies: signed by a trusted key,\n"
-	"             and its wasm matches its sha256\n"
-	"--json prints {\"checks\":[{\"check\",\"status\",\"detail\"}...],\"ok\":BOOL}.\n"
-	"\n"
-	"exit status:\n"
-	"  0    no check failed (warnings allowed)\n"
-	"  1    a check failed\n"
-	"  64   usage error\n";
+	"Checks this host before deploying, one 'pass', 'warn' or 'fail' line each:\n"
+	"the trust store (present, holding keys, not writable by others), the\n"
+	"kernel's confinement of paths (openat2 RESOLVE_BENEATH), and that each\n"
+	"manifest in DIR verifies (docs/cli.md).\n"
+	"exit status: 0 nothing failed, 1 a check failed, 64 usage\n";
 
 typedef struct doctor {
 	cli_out w;
