@@ -176,6 +176,12 @@ plugin-test: $(B)/edgeplug host
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" HOST_EP=$(HOST_B)/edgeplug \
 		sh tests/plugin/run.sh
 
+# Every "$ " example of README.md and docs/*.md, run and compared
+# (tests/docs/run.sh): the documentation cannot drift from what the
+# commands print.
+docs-test: $(B)/edgeplug host $(B)/examples/wc.wasm $(B)/examples/fib.wasm manifests
+	@B=$(B) QEMU="$(QEMU)" sh tests/docs/run.sh
+
 # Budgets from the command line (--fuel, --max-*, --timeout, --stats): WASI
 # plugins and .wat fixtures; prints each measured fuel count ("fuel NAME =
 # N"), which must be the same on every board.
@@ -192,9 +198,17 @@ $(B)/examples/%.wasm: examples/%.c
 
 # The demo plugin counts words in files it is granted, read-only, and sees
 # nothing else of the host.
-demo: $(B)/edgeplug $(B)/examples/wc.wasm
+# Then the example plugin hello as deployed: a new key (host build), its
+# signature, and the board binary verifying and running it with that key as
+# the only trusted one (build/demo; made anew each time).
+demo: $(B)/edgeplug host $(B)/examples/wc.wasm manifests
 	$(QEMU) $(B)/edgeplug run --dir-ro examples/data::data $(B)/examples/wc.wasm \
 		data/edge.txt data/small-boards.txt
+	rm -rf build/demo && mkdir -p build/demo && cp build/manifests/hello/* build/demo/
+	$(HOST_B)/edgeplug keygen build/demo/demo
+	$(HOST_B)/edgeplug sign --key build/demo/demo.key build/demo/hello.ini
+	$(QEMU) $(B)/edgeplug verify --trust build/demo/demo.pub build/demo/hello.ini
+	$(QEMU) $(B)/edgeplug run --trust build/demo/demo.pub build/demo/hello.ini
 
 # ---- example manifests (manifests/README.md) ----
 # build/manifests/NAME/ holds NAME.ini and the module it names, built from
@@ -293,4 +307,4 @@ clean:
 	rm -rf build
 
 .PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
-	plugin-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests
+	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests

@@ -848,8 +848,15 @@ static int cmd_run(int argc, char **argv)
 	ep_engine_set_runtime_limit(r.engine, (size_t)r.grants.budget.runtime_memory);
 	if ((rc = load_bytes(&r, bytes, len)) != RC_OK)
 		goto out;
-	rc = run_module(&r, entry, invoke_mode, argc - i, argv + i,
-	                !r.plugin || argc - i > 0);
+	int nargs = argc - i;
+	char **args = argv + i;
+	if (r.plugin && invoke_mode && nargs == 0) {
+		/* A reactor's entry takes the manifest's args when the command
+		 * line gives none. */
+		nargs = (int)r.grants.nargs;
+		args = (char **)r.grants.args;
+	}
+	rc = run_module(&r, entry, invoke_mode, nargs, args, !r.plugin || argc - i > 0);
 out:
 	if (o.stats && r.store)
 		fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
