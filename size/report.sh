@@ -93,7 +93,7 @@ function component(file,    base, arch, obj) {
 		return "manifest"
 	if (obj ~ /^(sign|trust)$/)
 		return "signatures"
-	# floattext: exact float text, for the CLI's value syntax.
+	# floattext: exact float text, for the value syntax of the CLI.
 	if (obj ~ /^(cli(_.*)?|floattext)$/)
 		return "CLI"
 	return "other"
