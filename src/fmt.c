@@ -234,12 +234,3 @@ int ep_fprintf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
-
-int ep_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = ep_vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	return n;
-}
