@@ -249,7 +249,7 @@ static void test_parse_cases(void)
 		"0X1.8p+3", "-0x.8", "0x1", "0xA.Bp-2", "0x1.fffffffffffffp1023",
 		"0x1.fffffffffffff8p1023", "0x1.fffffffffffff800001p1023",
 		"0x1p1024", "0x1p-1074", "0x1p-1075", "0x1.0000000000001p-1075", "0x0.8p-1074",
-		"0x1.8p-1075", "0x1p-1076", "0x1.000001p-150", "0x1p-150", "0x1.fffffep127",
+		"0x1.8p-1075", "0x1p-1076", "0x1p-150", "0x1.fffffep127",
 		"0x1.ffffffp127", "0x1.fffffefp127", "0x000000000000000000000000001p0",
 		"0x1.00000000000000000000000000000000000000000000001p0",
 		"0x1.00000000000008p0",
@@ -277,7 +277,8 @@ static void test_parse_cases(void)
 
 	/* Hex digits past the format's bits, with answers worked out by hand
 	 * (exact rational arithmetic): musl's strtod gets some wrong where
-	 * long double is double, as on 32-bit ARM. */
+	 * long double is double, as on 32-bit ARM, and glibc 2.36's strtof
+	 * (SANITIZE=1 builds) reads 0x1.000001p-150 as 0. */
 	static const struct {
 		const char *s;
 		uint64_t f64;
@@ -296,6 +297,7 @@ static void test_parse_cases(void)
 		{ "0x0.000000000000080000000000000000000000001p-1022", 0x0000000000000001, 0 },
 		{ "0x1.7ffffffffffffffffffffffffffp-1074", 0x0000000000000001, 0 },
 		{ "-0x1.7ffffffffffffffffffffffffffp-1074", 0x8000000000000001, 0x80000000 },
+		{ "0x1.000001p-150", 0x3690000010000000, 0x00000001 },
 	};
 	for (size_t i = 0; i < sizeof exact / sizeof *exact; i++) {
 		uint64_t b64 = 0;
