@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "edgeplug.h"
+#include "fmt.h"
 
 static const char help_inspect[] =
 	"usage: edgeplug inspect [--json] FILE.wasm\n"
@@ -32,24 +33,24 @@ static const char help_inspect[] =
 static void functype_text(const ep_functype *t, char *buf, size_t size)
 {
 	size_t o = 0;
-	o += (size_t)snprintf(buf + o, size - o, "(");
+	o += (size_t)ep_snprintf(buf + o, size - o, "(");
 	for (uint32_t i = 0; i < t->nparams && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "",
+		o += (size_t)ep_snprintf(buf + o, size - o, "%s%s", i ? " " : "",
 		                      ep_valtype_name(t->params[i]));
 	if (o < size)
-		o += (size_t)snprintf(buf + o, size - o, ") -> (");
+		o += (size_t)ep_snprintf(buf + o, size - o, ") -> (");
 	for (uint32_t i = 0; i < t->nresults && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? " " : "",
+		o += (size_t)ep_snprintf(buf + o, size - o, "%s%s", i ? " " : "",
 		                      ep_valtype_name(t->results[i]));
 	if (o < size)
-		snprintf(buf + o, size - o, ")");
+		ep_snprintf(buf + o, size - o, ")");
 }
 
 static void json_types(FILE *f, const char *key, const uint8_t *t, uint32_t n)
 {
-	fprintf(f, ",\"%s\":[", key);
+	ep_fprintf(f, ",\"%s\":[", key);
 	for (uint32_t i = 0; i < n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", ep_valtype_name(t[i]));
+		ep_fprintf(f, "%s\"%s\"", i ? "," : "", ep_valtype_name(t[i]));
 	fputc(']', f);
 }
 
@@ -70,16 +71,16 @@ static void describe(FILE *f, const ep_module *m, uint8_t kind, uint32_t idx, in
 			json_types(f, "results", ft.results, ft.nresults);
 		} else {
 			functype_text(&ft, buf, sizeof buf);
-			fprintf(f, " %s", buf);
+			ep_fprintf(f, " %s", buf);
 		}
 		return;
 	case EP_EXTERN_TABLE:
 		if (!ep_module_table(m, idx, &t, &min, &max, &has_max))
 			return;
 		if (json)
-			fprintf(f, ",\"reftype\":\"%s\"", ep_valtype_name(t));
+			ep_fprintf(f, ",\"reftype\":\"%s\"", ep_valtype_name(t));
 		else
-			fprintf(f, " %s", ep_valtype_name(t));
+			ep_fprintf(f, " %s", ep_valtype_name(t));
 		break;
 	case EP_EXTERN_MEMORY:
 		if (!ep_module_memory(m, idx, &min, &max, &has_max))
@@ -89,25 +90,25 @@ static void describe(FILE *f, const ep_module *m, uint8_t kind, uint32_t idx, in
 		if (!ep_module_global(m, idx, &t, &mut))
 			return;
 		if (json)
-			fprintf(f, ",\"type\":\"%s\",\"mutable\":%s", ep_valtype_name(t),
+			ep_fprintf(f, ",\"type\":\"%s\",\"mutable\":%s", ep_valtype_name(t),
 			        mut ? "true" : "false");
 		else
-			fprintf(f, " %s%s", mut ? "mut " : "", ep_valtype_name(t));
+			ep_fprintf(f, " %s%s", mut ? "mut " : "", ep_valtype_name(t));
 		return;
 	default:
 		return;
 	}
 	if (json) {
-		fprintf(f, ",\"min\":%" PRIu32 ",\"max\":", min);
+		ep_fprintf(f, ",\"min\":%" PRIu32 ",\"max\":", min);
 		if (has_max)
-			fprintf(f, "%" PRIu32, max);
+			ep_fprintf(f, "%" PRIu32, max);
 		else
 			fputs("null", f);
 	} else if (has_max) {
-		fprintf(f, " min %" PRIu32 " max %" PRIu32 "%s", min, max,
+		ep_fprintf(f, " min %" PRIu32 " max %" PRIu32 "%s", min, max,
 		        kind == EP_EXTERN_MEMORY ? " pages" : "");
 	} else {
-		fprintf(f, " min %" PRIu32 " no max%s", min, kind == EP_EXTERN_MEMORY ? " (pages)" : "");
+		ep_fprintf(f, " min %" PRIu32 " no max%s", min, kind == EP_EXTERN_MEMORY ? " (pages)" : "");
 	}
 }
 
@@ -120,7 +121,7 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 	if (json) {
 		fputs("{\"file\":", f);
 		cli_json_str(f, path, strlen(path));
-		fprintf(f, ",\"size\":%zu,\"name\":", size);
+		ep_fprintf(f, ",\"size\":%zu,\"name\":", size);
 		if (ep_module_name(m, &s, &n))
 			cli_json_str(f, s, n);
 		else
@@ -129,7 +130,7 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 	} else {
 		fputs("module ", f);
 		cli_put_text(f, path, strlen(path));
-		fprintf(f, " (%zu bytes)", size);
+		ep_fprintf(f, " (%zu bytes)", size);
 		if (ep_module_name(m, &s, &n)) {
 			fputs(" name ", f);
 			cli_put_text(f, s, n);
@@ -147,7 +148,7 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 		if (id == 0)
 			ep_module_custom_section(m, ci++, &s, &n, &data, &sz);
 		if (json) {
-			fprintf(f, "%s{\"id\":%u,\"kind\":\"%s\",\"offset\":%zu,\"size\":%zu", i ? "," : "",
+			ep_fprintf(f, "%s{\"id\":%u,\"kind\":\"%s\",\"offset\":%zu,\"size\":%zu", i ? "," : "",
 			        id, ep_section_name(id), off, sz);
 			if (id == 0) {
 				fputs(",\"name\":", f);
@@ -155,7 +156,7 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 			}
 			fputc('}', f);
 		} else {
-			fprintf(f, "  %-10s offset 0x%06zx size %zu", ep_section_name(id), off, sz);
+			ep_fprintf(f, "  %-10s offset 0x%06zx size %zu", ep_section_name(id), off, sz);
 			if (id == 0) {
 				fputs(" \"", f);
 				cli_put_text(f, s, n);
@@ -176,9 +177,9 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 			cli_json_str(f, s, n);
 			fputs(",\"name\":", f);
 			cli_json_str(f, s2, n2);
-			fprintf(f, ",\"kind\":\"%s\"", ep_extern_kind_name(kind));
+			ep_fprintf(f, ",\"kind\":\"%s\"", ep_extern_kind_name(kind));
 		} else {
-			fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
+			ep_fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
 			cli_put_text(f, s, n);
 			fputc('.', f);
 			cli_put_text(f, s2, n2);
@@ -196,9 +197,9 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 		if (json) {
 			fputs(i ? ",{\"name\":" : "{\"name\":", f);
 			cli_json_str(f, s, n);
-			fprintf(f, ",\"kind\":\"%s\",\"index\":%" PRIu32, ep_extern_kind_name(kind), idx);
+			ep_fprintf(f, ",\"kind\":\"%s\",\"index\":%" PRIu32, ep_extern_kind_name(kind), idx);
 		} else {
-			fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
+			ep_fprintf(f, "  %-6s ", ep_extern_kind_name(kind));
 			cli_put_text(f, s, n);
 		}
 		describe(f, m, kind, idx, json);
@@ -210,15 +211,15 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 	for (int k = 0; k < 3; k++) {
 		uint32_t total = ep_module_count(m, kinds[k]), imp = ep_module_imported(m, kinds[k]);
 		if (json)
-			fprintf(f, "],\"%s\":[", names[k]);
+			ep_fprintf(f, "],\"%s\":[", names[k]);
 		else
-			fprintf(f, "%s:%s\n", names[k], total ? "" : " none");
+			ep_fprintf(f, "%s:%s\n", names[k], total ? "" : " none");
 		for (uint32_t i = 0; i < total; i++) {
 			if (json)
-				fprintf(f, "%s{\"index\":%" PRIu32 ",\"imported\":%s", i ? "," : "", i,
+				ep_fprintf(f, "%s{\"index\":%" PRIu32 ",\"imported\":%s", i ? "," : "", i,
 				        i < imp ? "true" : "false");
 			else
-				fprintf(f, "  %" PRIu32 "%s", i, i < imp ? " imported" : "");
+				ep_fprintf(f, "  %" PRIu32 "%s", i, i < imp ? " imported" : "");
 			describe(f, m, kinds[k], i, json);
 			fputs(json ? "}" : "\n", f);
 		}
@@ -227,25 +228,25 @@ static void print_module(FILE *f, const ep_module *m, const char *path, size_t s
 	int has_start = ep_module_start(m, &start);
 	uint32_t feat = ep_module_features(m);
 	if (json) {
-		fprintf(f, "],\"functions\":%" PRIu32 ",\"imported_functions\":%" PRIu32 ",\"start\":",
+		ep_fprintf(f, "],\"functions\":%" PRIu32 ",\"imported_functions\":%" PRIu32 ",\"start\":",
 		        ep_module_count(m, EP_EXTERN_FUNC), ep_module_imported(m, EP_EXTERN_FUNC));
 		if (has_start)
-			fprintf(f, "%" PRIu32, start);
+			ep_fprintf(f, "%" PRIu32, start);
 		else
 			fputs("null", f);
 		fputs(",\"features\":[", f);
 	} else {
-		fprintf(f, "functions: %" PRIu32 " (%" PRIu32 " imported)\n",
+		ep_fprintf(f, "functions: %" PRIu32 " (%" PRIu32 " imported)\n",
 		        ep_module_count(m, EP_EXTERN_FUNC), ep_module_imported(m, EP_EXTERN_FUNC));
 		if (has_start)
-			fprintf(f, "start: function %" PRIu32 "\n", start);
+			ep_fprintf(f, "start: function %" PRIu32 "\n", start);
 		fputs("features:", f);
 	}
 	int any = 0;
 	for (int b = 0; b < EP_FEATURE_COUNT; b++) {
 		if (!(feat >> b & 1))
 			continue;
-		fprintf(f, json ? "%s\"%s\"" : "%s%s", json ? (any ? "," : "") : " ",
+		ep_fprintf(f, json ? "%s\"%s\"" : "%s%s", json ? (any ? "," : "") : " ",
 		        ep_feature_name(1u << b));
 		any = 1;
 	}
@@ -286,7 +287,7 @@ static int cmd_inspect(int argc, char **argv)
 	} else if (st == EP_ERR_MALFORMED || st == EP_ERR_INVALID) {
 		char where[32] = "";
 		if (err.offset != SIZE_MAX)
-			snprintf(where, sizeof where, " at offset 0x%zx", err.offset);
+			ep_snprintf(where, sizeof where, " at offset 0x%zx", err.offset);
 		rc = cli_fail(RC_DATAERR, "%s: %s: %s%s", path, ep_status_name(st), err.msg, where);
 	} else {
 		rc = cli_fail(RC_SOFTWARE, "%s: %s", path, err.msg[0] ? err.msg : ep_status_name(st));

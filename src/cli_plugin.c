@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
+#include "fmt.h"
 #include "grants.h"
 
 /* ---- the shared steps ---- */
@@ -71,7 +72,7 @@ int cli_plugin_read(cli_plugin *p, const char *path)
 		goto nomem;
 	if (st != EP_OK) {
 		p->why_line = merr.line;
-		snprintf(p->why, sizeof p->why, "%s", merr.msg);
+		ep_snprintf(p->why, sizeof p->why, "%s", merr.msg);
 		return RC_DATAERR;
 	}
 	p->parsed = 1;
@@ -80,7 +81,7 @@ int cli_plugin_read(cli_plugin *p, const char *path)
 		goto nomem;
 	return RC_OK;
 nomem:
-	snprintf(p->why, sizeof p->why, "out of memory");
+	ep_snprintf(p->why, sizeof p->why, "out of memory");
 	return RC_SOFTWARE;
 }
 
@@ -92,7 +93,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 	struct stat st;
 	const ep_pubkey *signer;
 	if (!sig_path) {
-		snprintf(p->why, sizeof p->why, "out of memory");
+		ep_snprintf(p->why, sizeof p->why, "out of memory");
 		return RC_SOFTWARE;
 	}
 	strcpy(sig_path, p->path);
@@ -101,7 +102,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 		int rc = cli_read_file(sig_path, 4096, &sig, &sig_len);
 		if (rc != RC_OK) {
 			free(sig_path);
-			snprintf(p->why, sizeof p->why, "cannot read its signature");
+			ep_snprintf(p->why, sizeof p->why, "cannot read its signature");
 			return RC_NOPERM;
 		}
 	}
@@ -115,7 +116,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 			p->sig = s;
 			return RC_NOPERM;
 		}
-		snprintf(p->why, sizeof p->why, s == EP_PLUGIN_UNSIGNED ? "not signed"
+		ep_snprintf(p->why, sizeof p->why, s == EP_PLUGIN_UNSIGNED ? "not signed"
 		         : "signature not checked");
 		p->sig = SIG_UNCHECKED;
 		return RC_OK;
@@ -135,14 +136,14 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 	struct stat st;
 	if (stat(p->wasm_path, &st) != 0) {
 		p->pin = PIN_MISSING;
-		snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, strerror(errno));
+		ep_snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, strerror(errno));
 		return RC_NOPERM;
 	}
 	char why[128];
 	int rc = cli_load_file(p->wasm_path, max, &p->wasm, &p->wasm_len, why, sizeof why);
 	if (rc != RC_OK) {
 		p->pin = PIN_MISSING;
-		snprintf(p->why, sizeof p->why, "%s: %s", p->wasm_path, why);
+		ep_snprintf(p->why, sizeof p->why, "%s: %s", p->wasm_path, why);
 		return rc;
 	}
 	ep_sha256(p->wasm, p->wasm_len, h);
@@ -150,7 +151,7 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 	if (!ep_plugin_pin_ok(&p->mf, p->wasm, p->wasm_len)) {
 		ep_sha256_hex(p->mf.sha256, pin);
 		p->pin = PIN_MISMATCH;
-		snprintf(p->why, sizeof p->why, "sha256 mismatch: %s is %.16s..., the manifest pins "
+		ep_snprintf(p->why, sizeof p->why, "sha256 mismatch: %s is %.16s..., the manifest pins "
 		         "%.16s...", p->wasm_path, p->sha256_hex, pin);
 		return RC_NOPERM;
 	}
@@ -240,9 +241,9 @@ static int check_plugin(cli_plugin *p, const char *path, const ep_trust *t)
 static void print_why(const cli_plugin *p)
 {
 	if (p->why_line)
-		fprintf(stderr, "edgeplug: %s:%" PRIu32 ": %s\n", p->path, p->why_line, p->why);
+		ep_fprintf(stderr, "edgeplug: %s:%" PRIu32 ": %s\n", p->path, p->why_line, p->why);
 	else
-		fprintf(stderr, "edgeplug: %s: %s\n", p->path, p->why);
+		ep_fprintf(stderr, "edgeplug: %s: %s\n", p->path, p->why);
 }
 
 /* ---- verify ---- */
@@ -291,7 +292,7 @@ static int cmd_verify(int argc, char **argv)
 	}
 	char id[17];
 	ep_keyid_hex(p.signer->id, id);
-	printf("%s: ok (key %s", o.arg, id);
+	ep_printf("%s: ok (key %s", o.arg, id);
 	if (p.signer->name[0]) {
 		putchar(' ');
 		cli_put_text(stdout, p.signer->name, strlen(p.signer->name));
@@ -353,7 +354,7 @@ typedef struct audit_line {
 
 static void json_field(FILE *f, const char *key, const char *s, size_t n, int comma)
 {
-	fprintf(f, "%s\"%s\":", comma ? "," : "", key);
+	ep_fprintf(f, "%s\"%s\":", comma ? "," : "", key);
 	cli_json_str(f, s, n);
 }
 
@@ -376,10 +377,10 @@ static int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK)
-		fprintf(stderr, "edgeplug: warning: %s\n", why);
+		ep_fprintf(stderr, "edgeplug: warning: %s\n", why);
 	cli_plugin_check_signature(&p, have ? &t : NULL);
 	char sigwhy[256];
-	snprintf(sigwhy, sizeof sigwhy, "%s", p.why);
+	ep_snprintf(sigwhy, sizeof sigwhy, "%s", p.why);
 	p.why[0] = '\0';
 	cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES);
 	if (ep_grants_from_manifest(&g, &p.mf, p.dir) != 0) {
@@ -404,17 +405,17 @@ static int cmd_audit(int argc, char **argv)
 		json_field(f, "wasm", p.wasm_path, strlen(p.wasm_path), 1);
 		char pin[65];
 		ep_sha256_hex(mf->sha256, pin);
-		fprintf(f, ",\"sha256\":\"%s\",\"wasm_sha256\":", pin);
+		ep_fprintf(f, ",\"sha256\":\"%s\",\"wasm_sha256\":", pin);
 		if (p.pin == PIN_OK || p.pin == PIN_MISMATCH)
-			fprintf(f, "\"%s\"", p.sha256_hex);
+			ep_fprintf(f, "\"%s\"", p.sha256_hex);
 		else
 			fputs("null", f);
-		fprintf(f, ",\"pin\":\"%s\",\"signature\":\"%s\",\"signer\":", pin_word(p.pin),
+		ep_fprintf(f, ",\"pin\":\"%s\",\"signature\":\"%s\",\"signer\":", pin_word(p.pin),
 		        sig_word(p.sig));
 		if (p.signer) {
 			char id[17];
 			ep_keyid_hex(p.signer->id, id);
-			fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
+			ep_fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
 			cli_json_str(f, p.signer->name, strlen(p.signer->name));
 			fputc('}', f);
 		} else {
@@ -428,14 +429,14 @@ static int cmd_audit(int argc, char **argv)
 		cli_put_text(f, mf->version.p, mf->version.n);
 		fputs("\nwasm      ", f);
 		cli_put_text(f, p.wasm_path, strlen(p.wasm_path));
-		fprintf(f, " (sha256 %s)\nsignature %s", pin_word(p.pin), sig_word(p.sig));
+		ep_fprintf(f, " (sha256 %s)\nsignature %s", pin_word(p.pin), sig_word(p.sig));
 		if (p.signer) {
 			char id[17];
 			ep_keyid_hex(p.signer->id, id);
-			fprintf(f, " by key %s ", id);
+			ep_fprintf(f, " by key %s ", id);
 			cli_put_text(f, p.signer->name, strlen(p.signer->name));
 		} else if (sigwhy[0]) {
-			fprintf(f, " (%s)", sigwhy);
+			ep_fprintf(f, " (%s)", sigwhy);
 		}
 		fputs("\ncapabilities:\n", f);
 	}
@@ -443,10 +444,10 @@ static int cmd_audit(int argc, char **argv)
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
 		int on = (g.caps & caps[i].bit) != 0;
 		if (o.json) {
-			fprintf(f, "%s{\"name\":\"%s\",\"granted\":%s,\"risk\":\"%s\"}", first ? "" : ",",
+			ep_fprintf(f, "%s{\"name\":\"%s\",\"granted\":%s,\"risk\":\"%s\"}", first ? "" : ",",
 			        caps[i].name, on ? "true" : "false", on ? caps[i].risk : "none");
 		} else {
-			fprintf(f, "  %-7s %-4s %s\n", on ? caps[i].risk : "none", caps[i].name,
+			ep_fprintf(f, "  %-7s %-4s %s\n", on ? caps[i].risk : "none", caps[i].name,
 			        on ? "yes" : "no");
 		}
 		first = 0;
@@ -457,7 +458,7 @@ static int cmd_audit(int argc, char **argv)
 		const char *risk = ev->value ? "low" : "medium";
 		if (o.json) {
 			fputs(",{\"name\":\"env\",\"granted\":true,\"risk\":", f);
-			fprintf(f, "\"%s\",\"variable\":", risk);
+			ep_fprintf(f, "\"%s\",\"variable\":", risk);
 			cli_json_str(f, ev->name, strlen(ev->name));
 			fputs(",\"value\":", f);
 			if (ev->value)
@@ -466,7 +467,7 @@ static int cmd_audit(int argc, char **argv)
 				fputs("null", f);
 			fputc('}', f);
 		} else {
-			fprintf(f, "  %-7s env  ", risk);
+			ep_fprintf(f, "  %-7s env  ", risk);
 			cli_put_text(f, ev->name, strlen(ev->name));
 			fputs(ev->value ? " (fixed)\n" : " (from the host)\n", f);
 		}
@@ -475,13 +476,13 @@ static int cmd_audit(int argc, char **argv)
 		const ep_grant_dir *d = &g.dir[i];
 		const char *risk = d->readonly ? "medium" : "high";
 		if (o.json) {
-			fprintf(f, ",{\"name\":\"dir\",\"granted\":true,\"risk\":\"%s\",\"host\":", risk);
+			ep_fprintf(f, ",{\"name\":\"dir\",\"granted\":true,\"risk\":\"%s\",\"host\":", risk);
 			cli_json_str(f, d->host, strlen(d->host));
 			fputs(",\"guest\":", f);
 			cli_json_str(f, d->guest, strlen(d->guest));
-			fprintf(f, ",\"readonly\":%s}", d->readonly ? "true" : "false");
+			ep_fprintf(f, ",\"readonly\":%s}", d->readonly ? "true" : "false");
 		} else {
-			fprintf(f, "  %-7s dir  ", risk);
+			ep_fprintf(f, "  %-7s dir  ", risk);
 			cli_put_text(f, d->host, strlen(d->host));
 			fputs(" as ", f);
 			cli_put_text(f, d->guest, strlen(d->guest));
@@ -494,15 +495,15 @@ static int cmd_audit(int argc, char **argv)
 		uint64_t v = *ep_budget_at((ep_budget *)b, k);
 		int none = v == UINT64_MAX;
 		if (o.json) {
-			fprintf(f, "%s\"%s\":", k ? "," : "", ep_budget_key[k]);
+			ep_fprintf(f, "%s\"%s\":", k ? "," : "", ep_budget_key[k]);
 			if (none)
 				fputs("null", f);
 			else
-				fprintf(f, "%" PRIu64, v);
+				ep_fprintf(f, "%" PRIu64, v);
 		} else if (none) {
-			fprintf(f, "  %-15s unlimited\n", ep_budget_key[k]);
+			ep_fprintf(f, "  %-15s unlimited\n", ep_budget_key[k]);
 		} else {
-			fprintf(f, "  %-15s %" PRIu64 "%s\n", ep_budget_key[k], v,
+			ep_fprintf(f, "  %-15s %" PRIu64 "%s\n", ep_budget_key[k], v,
 			        k == EP_B_TIMEOUT ? " ms" : k == EP_B_FUEL || k == EP_B_TABLE ||
 			        k == EP_B_DEPTH ? "" : " bytes");
 		}
@@ -535,9 +536,9 @@ static int cmd_audit(int argc, char **argv)
 				fputs(i ? ",{" : "{", f);
 				json_field(f, "module", mod, ml, 0);
 				json_field(f, "name", field, fl, 1);
-				fprintf(f, ",\"usable\":%s,\"reason\":", why_not ? "false" : "true");
+				ep_fprintf(f, ",\"usable\":%s,\"reason\":", why_not ? "false" : "true");
 				if (why_not)
-					fprintf(f, "\"%s\"}", why_not);
+					ep_fprintf(f, "\"%s\"}", why_not);
 				else
 					fputs("null}", f);
 			} else {
@@ -546,7 +547,7 @@ static int cmd_audit(int argc, char **argv)
 				fputc('.', f);
 				cli_put_text(f, field, fl);
 				if (why_not)
-					fprintf(f, "  unusable: %s", why_not);
+					ep_fprintf(f, "  unusable: %s", why_not);
 				fputc('\n', f);
 			}
 		}
@@ -559,7 +560,7 @@ static int cmd_audit(int argc, char **argv)
 			fputs("null,\"imports_error\":", f);
 			cli_json_str(f, what, strlen(what));
 		} else {
-			fprintf(f, "  (unknown: %s)\n", what);
+			ep_fprintf(f, "  (unknown: %s)\n", what);
 		}
 	}
 	if (o.json)
@@ -676,9 +677,9 @@ static int cmd_list(int argc, char **argv)
 		char line[300] = "";
 		if (r != RC_OK) {
 			if (p.why_line)
-				snprintf(line, sizeof line, "line %" PRIu32 ": %s", p.why_line, p.why);
+				ep_snprintf(line, sizeof line, "line %" PRIu32 ": %s", p.why_line, p.why);
 			else
-				snprintf(line, sizeof line, "%s", p.why);
+				ep_snprintf(line, sizeof line, "%s", p.why);
 		}
 		if (o.json) {
 			fputs(i ? ",{" : "{", stdout);
@@ -688,7 +689,7 @@ static int cmd_list(int argc, char **argv)
 			} else {
 				json_field(stdout, "id", p.mf.id.p, p.mf.id.n, 1);
 				json_field(stdout, "version", p.mf.version.p, p.mf.version.n, 1);
-				printf(",\"signature\":\"%s\",\"sha256\":\"%s\"", sig_word(p.sig),
+				ep_printf(",\"signature\":\"%s\",\"sha256\":\"%s\"", sig_word(p.sig),
 				       pin_word(p.pin));
 			}
 			fputc('}', stdout);
@@ -702,7 +703,7 @@ static int cmd_list(int argc, char **argv)
 				cli_put_text(stdout, p.mf.id.p, p.mf.id.n);
 				fputc(' ', stdout);
 				cli_put_text(stdout, p.mf.version.p, p.mf.version.n);
-				printf(" signature=%s sha256=%s", sig_word(p.sig), pin_word(p.pin));
+				ep_printf(" signature=%s sha256=%s", sig_word(p.sig), pin_word(p.pin));
 			}
 			fputc('\n', stdout);
 		}
@@ -753,17 +754,17 @@ static void check_line(doctor *d, const char *check, const char *status, const c
 	char detail[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
+	ep_vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
 	if (strcmp(status, "fail") == 0)
 		d->failed = 1;
 	if (d->json) {
-		printf("%s{\"check\":\"%s\",\"status\":\"%s\",\"detail\":", d->n ? "," : "", check,
+		ep_printf("%s{\"check\":\"%s\",\"status\":\"%s\",\"detail\":", d->n ? "," : "", check,
 		       status);
 		cli_json_str(stdout, detail, strlen(detail));
 		fputc('}', stdout);
 	} else {
-		printf("%s %-8s ", status, check);
+		ep_printf("%s %-8s ", status, check);
 		cli_put_text(stdout, detail, strlen(detail));
 		fputc('\n', stdout);
 	}
@@ -824,7 +825,7 @@ static int cmd_doctor(int argc, char **argv)
 		}
 	}
 	if (d.json)
-		printf("],\"ok\":%s}\n", d.failed ? "false" : "true");
+		ep_printf("],\"ok\":%s}\n", d.failed ? "false" : "true");
 	rc = d.failed ? RC_FAIL : RC_OK;
 out:
 	free_names(names, n);

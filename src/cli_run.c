@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
+#include "fmt.h"
 #include "grants.h"
 #include "units.h"
 
@@ -163,9 +164,9 @@ static int say(run *r, int rc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+	ep_vsnprintf(r->msg, sizeof r->msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "edgeplug: %s\n", r->msg);
+	ep_fprintf(stderr, "edgeplug: %s\n", r->msg);
 	return rc;
 }
 
@@ -189,7 +190,7 @@ static int report_status(run *r, ep_status st, const ep_error *err)
 	case EP_ERR_MALFORMED:
 	case EP_ERR_INVALID:
 		if (err->offset != SIZE_MAX)
-			snprintf(where, sizeof where, " at offset 0x%zx", err->offset);
+			ep_snprintf(where, sizeof where, " at offset 0x%zx", err->offset);
 		return say(r, RC_DATAERR, "%s: %s: %s%s", r->path,
 		           st == EP_ERR_MALFORMED ? "malformed" : "invalid",
 		           msg_or(err, "no reason given"), where);
@@ -665,7 +666,7 @@ out:
 
 static void json_key_str(FILE *f, const char *key, const char *s)
 {
-	fprintf(f, ",\"%s\":", key);
+	ep_fprintf(f, ",\"%s\":", key);
 	if (s)
 		cli_json_str(f, s, strlen(s));
 	else
@@ -680,9 +681,9 @@ static int write_report(run *r, const char *file, int rc)
 	if (!f)
 		return -1;
 	const char *outcome = r->outcome ? r->outcome : rc == RC_NOPERM ? "refused" : "error";
-	fprintf(f, "{\"outcome\":\"%s\",\"exit_status\":%d,\"exit_code\":", outcome, rc);
+	ep_fprintf(f, "{\"outcome\":\"%s\",\"exit_status\":%d,\"exit_code\":", outcome, rc);
 	if (r->has_exit)
-		fprintf(f, "%d", r->exit_code);
+		ep_fprintf(f, "%d", r->exit_code);
 	else
 		fputs("null", f);
 	json_key_str(f, "trap", r->trap != EP_TRAP_NONE ? ep_trap_name(r->trap) : NULL);
@@ -690,7 +691,7 @@ static int write_report(run *r, const char *file, int rc)
 	if (r->trap != EP_TRAP_NONE && r->trap_func != UINT32_MAX) {
 		const char *s;
 		size_t n;
-		fprintf(f, "{\"index\":%" PRIu32 ",\"name\":", r->trap_func);
+		ep_fprintf(f, "{\"index\":%" PRIu32 ",\"name\":", r->trap_func);
 		if (r->module && ep_module_func_name(r->module, r->trap_func, &s, &n))
 			cli_json_str(f, s, n);
 		else
@@ -699,7 +700,7 @@ static int write_report(run *r, const char *file, int rc)
 	} else {
 		fputs("null", f);
 	}
-	fprintf(f, ",\"fuel_used\":%" PRIu64 ",\"peak_memory_bytes\":%" PRIu64
+	ep_fprintf(f, ",\"fuel_used\":%" PRIu64 ",\"peak_memory_bytes\":%" PRIu64
 	        ",\"wall_ms\":%" PRIu64 ",\"output_bytes\":%" PRIu64
 	        ",\"output_refused_writes\":%" PRIu64,
 	        r->store ? ep_store_fuel_used(r->store) : 0,
@@ -718,13 +719,13 @@ static int write_report(run *r, const char *file, int rc)
 		cli_json_str(f, m->version.p, m->version.n);
 		char pin[65];
 		ep_sha256_hex(m->sha256, pin);
-		fprintf(f, ",\"sha256\":\"%s\",\"signature\":\"%s\",\"signer\":", pin,
+		ep_fprintf(f, ",\"sha256\":\"%s\",\"signature\":\"%s\",\"signer\":", pin,
 		        p->sig == EP_PLUGIN_SIGNED ? "trusted" : p->sig == SIG_UNCHECKED ? "unchecked"
 		        : p->sig == EP_PLUGIN_UNSIGNED ? "unsigned" : "refused");
 		if (p->signer) {
 			char id[17];
 			ep_keyid_hex(p->signer->id, id);
-			fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
+			ep_fprintf(f, "{\"key_id\":\"%s\",\"name\":", id);
 			cli_json_str(f, p->signer->name, strlen(p->signer->name));
 			fputc('}', f);
 		} else {
@@ -774,7 +775,7 @@ static int open_plugin(run *r, run_opts *o, cli_plugin *p, const char **entry)
 	}
 	ep_trust_free(&trust);
 	if (p->sig == SIG_UNCHECKED)
-		fprintf(stderr, "edgeplug: warning: %s: %s; no trust store is configured, so it "
+		ep_fprintf(stderr, "edgeplug: warning: %s: %s; no trust store is configured, so it "
 		        "runs unchecked\n", r->path, p->why);
 	if (ep_grants_from_manifest(&r->grants, &p->mf, p->dir) != 0)
 		return say(r, RC_SOFTWARE, "out of memory");
@@ -905,7 +906,7 @@ static int cmd_run(int argc, char **argv)
 		size_t max = r.grants.budget.runtime_memory < CLI_MAX_MODULE_BYTES
 		             ? (size_t)r.grants.budget.runtime_memory : CLI_MAX_MODULE_BYTES;
 		if ((rc = cli_read_file(r.path, max, &bytes, &len)) != RC_OK) {
-			snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
+			ep_snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
 			goto out;
 		}
 	}
@@ -922,13 +923,13 @@ static int cmd_run(int argc, char **argv)
 	                !r.plugin || argc - i > 0);
 out:
 	if (o.stats && r.store)
-		fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
+		ep_fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
 		        " max_call_depth=%" PRIu32 " wall_ms=%" PRIu64 " engine_peak_bytes=%zu\n",
 		        ep_store_fuel_used(r.store), ep_store_peak_memory(r.store),
 		        ep_store_peak_call_depth(r.store), now_ms() - r.started_ms,
 		        ep_engine_peak_bytes(r.engine));
 	if (o.report && write_report(&r, o.report, rc) != 0) {
-		fprintf(stderr, "edgeplug: %s: cannot write the run report: %s\n", o.report,
+		ep_fprintf(stderr, "edgeplug: %s: cannot write the run report: %s\n", o.report,
 		        strerror(errno));
 		if (rc == RC_OK)
 			rc = RC_CANTCREAT;

@@ -217,15 +217,15 @@ static void format_float(char *out, size_t size, uint64_t bits, int is64)
 
 	if (ex == emask) {
 		if (m == 0)
-			snprintf(out, size, "%sinf", sign);
+			ep_snprintf(out, size, "%sinf", sign);
 		else if (m == (uint64_t)1 << (mbits - 1))
-			snprintf(out, size, "%snan", sign);
+			ep_snprintf(out, size, "%snan", sign);
 		else
-			snprintf(out, size, "%snan:0x%" PRIx64, sign, m);
+			ep_snprintf(out, size, "%snan:0x%" PRIx64, sign, m);
 		return;
 	}
 	if (ex == 0 && m == 0) {
-		snprintf(out, size, "%s0", sign);
+		ep_snprintf(out, size, "%s0", sign);
 		return;
 	}
 	size_t sl = strlen(sign);
@@ -238,25 +238,25 @@ void cli_print_value(FILE *f, const ep_value *v)
 	char buf[64];
 	switch (v->type) {
 	case EP_I32:
-		fprintf(f, "i32:%" PRId32 "\n", v->of.i32);
+		ep_fprintf(f, "i32:%" PRId32 "\n", v->of.i32);
 		break;
 	case EP_I64:
-		fprintf(f, "i64:%" PRId64 "\n", v->of.i64);
+		ep_fprintf(f, "i64:%" PRId64 "\n", v->of.i64);
 		break;
 	case EP_F32:
 		format_float(buf, sizeof buf, v->of.f32, 0);
-		fprintf(f, "f32:%s\n", buf);
+		ep_fprintf(f, "f32:%s\n", buf);
 		break;
 	case EP_F64:
 		format_float(buf, sizeof buf, v->of.f64, 1);
-		fprintf(f, "f64:%s\n", buf);
+		ep_fprintf(f, "f64:%s\n", buf);
 		break;
 	case EP_FUNCREF:
 	case EP_EXTERNREF:
-		fprintf(f, "%s:%s\n", cli_type_name(v->type), v->of.ref ? "<non-null>" : "null");
+		ep_fprintf(f, "%s:%s\n", cli_type_name(v->type), v->of.ref ? "<non-null>" : "null");
 		break;
 	default:
-		fprintf(f, "unknown:0x%02x\n", v->type);
+		ep_fprintf(f, "unknown:0x%02x\n", v->type);
 		break;
 	}
 }
