@@ -57,12 +57,17 @@ WASI_SRC := src/wasi.c
 # libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB)), the
 # trust checks and the grant sets.
 PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
+# Text: the printf subset and exact float text (src/fmt.h) that everything
+# uses instead of libc's printf family and strtod, which would bring in
+# float formatting and parsing the binary cannot afford.
+FMT_SRC := src/fmt.c src/floattext.c
 CLI_SRC := src/cli.c src/cli_util.c src/cli_value.c src/cli_run.c src/cli_plugin.c \
 	src/cli_inspect.c src/cli_out.c src/cli_sign.c \
 	$(if $(filter 1,$(SANITIZE)),,src/cli_malloc.c)
 ENGINE_OBJ := $(ENGINE_SRC:src/%.c=$(B)/obj/%.o)
 WASI_OBJ := $(WASI_SRC:src/%.c=$(B)/obj/%.o)
 PLUGIN_OBJ := $(PLUGIN_SRC:src/%.c=$(B)/obj/%.o)
+FMT_OBJ := $(FMT_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 HDRS := $(wildcard include/*.h src/*.h)
 
@@ -95,7 +100,7 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ)
+$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ) $(FMT_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 

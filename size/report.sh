@@ -84,7 +84,8 @@ function component(file,    base, arch, obj) {
 	if (arch != "" && arch != "libedgeplug.a")
 		return "other"
 	sub(/\.l?o$/, "", obj)
-	if (obj ~ /^(alloc|sort|module|decode|validate|lower|exec|instance)$/)
+	# fmt: the printf subset every stage formats its messages with.
+	if (obj ~ /^(alloc|sort|module|decode|validate|lower|exec|instance|fmt)$/)
 		return "engine"
 	if (obj ~ /^wasi/)
 		return "WASI"
@@ -92,7 +93,8 @@ function component(file,    base, arch, obj) {
 		return "manifest"
 	if (obj ~ /^(sign|trust)$/)
 		return "signatures"
-	if (obj ~ /^cli(_.*)?$/)
+	# floattext: exact float text, for the value syntax of the CLI.
+	if (obj ~ /^(cli(_.*)?|floattext)$/)
 		return "CLI"
 	return "other"
 }

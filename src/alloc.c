@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "fmt.h"
 #include "internal.h"
 
 static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -218,7 +219,7 @@ ep_status ep_fail(ep_error *err, ep_status status, size_t offset, uint32_t func,
 	err->exit_code = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	ep_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
 	return status;
 }

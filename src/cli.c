@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "edgeplug.h"
+#include "fmt.h"
 
 static const cli_command *const commands[] = {
 	&cli_cmd_run, &cli_cmd_validate, &cli_cmd_inspect, &cli_cmd_verify, &cli_cmd_audit,
@@ -42,10 +43,10 @@ static int help(int argc, char **argv)
 		fputs(c->help, stdout);
 		return RC_OK;
 	}
-	printf("edgeplug %s - a small WebAssembly 2.0 plugin host\n\n%s\ncommands:\n",
+	ep_printf("edgeplug %s - a small WebAssembly 2.0 plugin host\n\n%s\ncommands:\n",
 	       EP_VERSION, usage_text);
 	for (const cli_command *const *c = commands; *c; c++)
-		printf("  %-9s %s\n", (*c)->name, (*c)->summary);
+		ep_printf("  %-9s %s\n", (*c)->name, (*c)->summary);
 	fputs("\n'edgeplug help COMMAND' gives its options and exit codes.\n", stdout);
 	return RC_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "edgeplug.h"
+#include "fmt.h"
 
 static const char help_inspect[] =
 	"usage: edgeplug inspect [--json] FILE.wasm\n"
@@ -174,7 +175,7 @@ static int cmd_inspect(int argc, char **argv)
 	} else if (st == EP_ERR_MALFORMED || st == EP_ERR_INVALID) {
 		char where[32] = "";
 		if (err.offset != SIZE_MAX)
-			snprintf(where, sizeof where, " at offset 0x%zx", err.offset);
+			ep_snprintf(where, sizeof where, " at offset 0x%zx", err.offset);
 		rc = cli_fail(RC_DATAERR, "%s: %s: %s%s", path, ep_status_name(st), err.msg, where);
 	} else {
 		rc = cli_fail(RC_SOFTWARE, "%s: %s", path, err.msg[0] ? err.msg : ep_status_name(st));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fmt.h"
 
 void out_begin(cli_out *o, FILE *f, int json)
 {
@@ -48,12 +49,12 @@ static void field(cli_out *o, const char *key)
 	}
 	if (o->item) {
 		/* Inside a list item: fields on one line. */
-		fprintf(f, o->count[d]++ ? " %s=" : "%s=", key);
+		ep_fprintf(f, o->count[d]++ ? " %s=" : "%s=", key);
 		return;
 	}
 	for (int i = 0; i < d; i++)
 		fputs("  ", f);
-	fprintf(f, "%s:", key);
+	ep_fprintf(f, "%s:", key);
 	o->space = 1;
 }
 
@@ -158,7 +159,7 @@ void out_u64(cli_out *o, const char *key, uint64_t v)
 {
 	field(o, key);
 	value(o);
-	fprintf(o->f, "%" PRIu64, v);
+	ep_fprintf(o->f, "%" PRIu64, v);
 	field_end(o);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fmt.h"
 #include "sort.h"
 #include "cli.h"
 #include "edgeplug.h"
@@ -68,7 +69,7 @@ int cli_plugin_read(cli_plugin *p, const char *path)
 	p->text_len = len;
 	return RC_OK;
 nomem:
-	snprintf(p->why, sizeof p->why, "out of memory");
+	ep_snprintf(p->why, sizeof p->why, "out of memory");
 	return RC_SOFTWARE;
 }
 
@@ -81,7 +82,7 @@ int cli_plugin_parse(cli_plugin *p)
 		goto nomem;
 	if (st != EP_OK) {
 		p->why_line = merr.line;
-		snprintf(p->why, sizeof p->why, "%s", merr.msg);
+		ep_snprintf(p->why, sizeof p->why, "%s", merr.msg);
 		return RC_DATAERR;
 	}
 	p->parsed = 1;
@@ -90,7 +91,7 @@ int cli_plugin_parse(cli_plugin *p)
 		goto nomem;
 	return RC_OK;
 nomem:
-	snprintf(p->why, sizeof p->why, "out of memory");
+	ep_snprintf(p->why, sizeof p->why, "out of memory");
 	return RC_SOFTWARE;
 }
 
@@ -103,7 +104,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 	struct stat st;
 	const ep_pubkey *signer;
 	if (!sig_path) {
-		snprintf(p->why, sizeof p->why, "out of memory");
+		ep_snprintf(p->why, sizeof p->why, "out of memory");
 		return RC_SOFTWARE;
 	}
 	memcpy(sig_path, p->path, pl);
@@ -112,7 +113,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 		int rc = cli_read_file(sig_path, 4096, &sig, &sig_len);
 		if (rc != RC_OK) {
 			free(sig_path);
-			snprintf(p->why, sizeof p->why, "cannot read its signature");
+			ep_snprintf(p->why, sizeof p->why, "cannot read its signature");
 			return RC_NOPERM;
 		}
 	}
@@ -126,7 +127,7 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 			p->sig = s;
 			return RC_NOPERM;
 		}
-		snprintf(p->why, sizeof p->why, s == EP_PLUGIN_UNSIGNED ? "not signed"
+		ep_snprintf(p->why, sizeof p->why, s == EP_PLUGIN_UNSIGNED ? "not signed"
 		         : "signature not checked");
 		p->sig = SIG_UNCHECKED;
 		return RC_OK;
@@ -146,19 +147,19 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 	struct stat st;
 	if (stat(p->wasm_path, &st) != 0) {
 		p->pin = PIN_MISSING;
-		snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, strerror(errno));
+		ep_snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, strerror(errno));
 		return RC_NOPERM;
 	}
 	char why[128];
 	if (cli_file_over(p->wasm_path, max) && max < CLI_MAX_MODULE_BYTES) {
 		p->pin = PIN_MISSING;
-		snprintf(p->why, sizeof p->why, "%s: larger than the engine memory limit", p->wasm_path);
+		ep_snprintf(p->why, sizeof p->why, "%s: larger than the engine memory limit", p->wasm_path);
 		return RC_SOFTWARE;
 	}
 	int rc = cli_load_file(p->wasm_path, max, &p->wasm, &p->wasm_len, why, sizeof why);
 	if (rc != RC_OK) {
 		p->pin = PIN_MISSING;
-		snprintf(p->why, sizeof p->why, "%s: %s", p->wasm_path, why);
+		ep_snprintf(p->why, sizeof p->why, "%s: %s", p->wasm_path, why);
 		return rc;
 	}
 	ep_sha256(p->wasm, p->wasm_len, h);
@@ -166,7 +167,7 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 	if (!ep_plugin_pin_ok(&p->mf, p->wasm, p->wasm_len)) {
 		ep_sha256_hex(p->mf.sha256, pin);
 		p->pin = PIN_MISMATCH;
-		snprintf(p->why, sizeof p->why, "sha256 mismatch: %s is %.16s..., the manifest pins "
+		ep_snprintf(p->why, sizeof p->why, "sha256 mismatch: %s is %.16s..., the manifest pins "
 		         "%.16s...", p->wasm_path, p->sha256_hex, pin);
 		return RC_NOPERM;
 	}
@@ -258,9 +259,9 @@ static int check_plugin(cli_plugin *p, const char *path, const ep_trust *t)
 static void print_why(const cli_plugin *p)
 {
 	if (p->why_line)
-		fprintf(stderr, "edgeplug: %s:%" PRIu32 ": %s\n", p->path, p->why_line, p->why);
+		ep_fprintf(stderr, "edgeplug: %s:%" PRIu32 ": %s\n", p->path, p->why_line, p->why);
 	else
-		fprintf(stderr, "edgeplug: %s: %s\n", p->path, p->why);
+		ep_fprintf(stderr, "edgeplug: %s: %s\n", p->path, p->why);
 }
 
 /* ---- verify ---- */
@@ -301,7 +302,7 @@ static int cmd_verify(int argc, char **argv)
 	}
 	char id[17];
 	ep_keyid_hex(p.signer->id, id);
-	printf("%s: ok (key %s", o.arg, id);
+	ep_printf("%s: ok (key %s", o.arg, id);
 	if (p.signer->name[0]) {
 		putchar(' ');
 		cli_put_text(stdout, p.signer->name, strlen(p.signer->name));
@@ -389,9 +390,9 @@ static int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK)
-		fprintf(stderr, "edgeplug: warning: %s\n", why);
+		ep_fprintf(stderr, "edgeplug: warning: %s\n", why);
 	cli_plugin_check_signature(&p, have ? &t : NULL);
-	snprintf(why, sizeof why, "%s", p.sig == EP_PLUGIN_SIGNED ? "" : p.why);
+	ep_snprintf(why, sizeof why, "%s", p.sig == EP_PLUGIN_SIGNED ? "" : p.why);
 	cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES);
 	if (ep_grants_from_manifest(&g, &p.mf, p.dir) != 0) {
 		rc = cli_fail(RC_SOFTWARE, "out of memory");
@@ -597,9 +598,9 @@ static int cmd_list(int argc, char **argv)
 		} else {
 			char line[300];
 			if (p.why_line)
-				snprintf(line, sizeof line, "line %" PRIu32 ": %s", p.why_line, p.why);
+				ep_snprintf(line, sizeof line, "line %" PRIu32 ": %s", p.why_line, p.why);
 			else
-				snprintf(line, sizeof line, "%s", p.why);
+				ep_snprintf(line, sizeof line, "%s", p.why);
 			out_cstr(&w, "error", line);
 		}
 		out_end(&w);
@@ -642,13 +643,13 @@ static void check_line(doctor *d, const char *check, const char *status, const c
 	char detail[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
+	ep_vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
 	if (strcmp(status, "fail") == 0)
 		d->failed = 1;
 	if (!d->w.json) {
 		/* pass/warn/fail first: what an operator scans for. */
-		printf("%s %-8s ", status, check);
+		ep_printf("%s %-8s ", status, check);
 		cli_put_text(stdout, detail, strlen(detail));
 		fputc('\n', stdout);
 		return;

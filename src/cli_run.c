@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
+#include "fmt.h"
 #include "grants.h"
 #include "units.h"
 
@@ -96,9 +97,9 @@ static int say(run *r, int rc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+	ep_vsnprintf(r->msg, sizeof r->msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "edgeplug: %s\n", r->msg);
+	ep_fprintf(stderr, "edgeplug: %s\n", r->msg);
 	return rc;
 }
 
@@ -122,7 +123,7 @@ static int report_status(run *r, ep_status st, const ep_error *err)
 	case EP_ERR_MALFORMED:
 	case EP_ERR_INVALID:
 		if (err->offset != SIZE_MAX)
-			snprintf(where, sizeof where, " at offset 0x%zx", err->offset);
+			ep_snprintf(where, sizeof where, " at offset 0x%zx", err->offset);
 		return say(r, RC_DATAERR, "%s: %s: %s%s", r->path,
 		           st == EP_ERR_MALFORMED ? "malformed" : "invalid",
 		           msg_or(err, "no reason given"), where);
@@ -615,7 +616,7 @@ static int write_report(run *r, const char *file, int rc)
 	out_u64(&o, "exit_status", (uint64_t)rc);
 	if (r->has_exit && r->exit_code < 0) {
 		/* A negative code from proc_exit is the plugin's own too. */
-		fprintf(f, ",\"exit_code\":%d", r->exit_code);
+		ep_fprintf(f, ",\"exit_code\":%d", r->exit_code);
 	} else {
 		out_opt_u64(&o, "exit_code", r->has_exit, (uint64_t)r->exit_code);
 	}
@@ -699,7 +700,7 @@ static int open_plugin(run *r, run_opts *o, cli_plugin *p, const char **entry)
 		return say(r, rc, "%s: %s", r->path, p->why);
 	}
 	if (p->sig == SIG_UNCHECKED)
-		fprintf(stderr, "edgeplug: warning: %s: %s; no trust store is configured, so it "
+		ep_fprintf(stderr, "edgeplug: warning: %s: %s; no trust store is configured, so it "
 		        "runs unchecked\n", r->path, p->why);
 	if (ep_grants_from_manifest(&r->grants, &p->mf, p->dir) != 0)
 		return say(r, RC_SOFTWARE, "out of memory");
@@ -835,7 +836,7 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 		if ((rc = cli_read_file(r.path, max, &bytes, &len)) != RC_OK) {
-			snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
+			ep_snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
 			goto out;
 		}
 	}
@@ -859,13 +860,13 @@ static int cmd_run(int argc, char **argv)
 	rc = run_module(&r, entry, invoke_mode, nargs, args, !r.plugin || argc - i > 0);
 out:
 	if (o.stats && r.store)
-		fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
+		ep_fprintf(stderr, "stats: fuel_used=%" PRIu64 " peak_memory_bytes=%" PRIu64
 		        " max_call_depth=%" PRIu32 " wall_ms=%" PRIu64 " engine_peak_bytes=%zu\n",
 		        ep_store_fuel_used(r.store), ep_store_peak_memory(r.store),
 		        ep_store_peak_call_depth(r.store), now_ms() - r.started_ms,
 		        ep_engine_peak_bytes(r.engine));
 	if (o.report && write_report(&r, o.report, rc) != 0) {
-		fprintf(stderr, "edgeplug: %s: cannot write the run report: %s\n", o.report,
+		ep_fprintf(stderr, "edgeplug: %s: cannot write the run report: %s\n", o.report,
 		        strerror(errno));
 		if (rc == RC_OK)
 			rc = RC_CANTCREAT;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "sign.h"
 #include "trust.h"
 
@@ -84,7 +85,7 @@ static int keygen_run(int argc, char **argv)
 		char id[17];
 
 		ep_keyid_hex(pub.id, id);
-		printf("%s, %s: key %s\n", keyfile, pubfile, id);
+		ep_printf("%s, %s: key %s\n", keyfile, pubfile, id);
 	}
 	ep_wipe(sectext, sizeof sectext);
 	free(keyfile);
@@ -152,7 +153,7 @@ static int sign_run(int argc, char **argv)
 		rc = cli_fail(RC_CANTCREAT, "sign: %s: cannot create: %s", sigfile, strerror(errno));
 	else {
 		ep_keyid_hex(sig.keyid, id);
-		printf("%s: signed by key %s\n", sigfile, id);
+		ep_printf("%s: signed by key %s\n", sigfile, id);
 	}
 	free(sigfile);
 	return rc;

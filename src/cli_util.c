@@ -14,13 +14,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fmt.h"
 
 int cli_usage(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 	fputs("edgeplug: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ep_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	fputs(usage, stderr);
@@ -32,7 +33,7 @@ int cli_fail(int rc, const char *fmt, ...)
 	va_list ap;
 	fputs("edgeplug: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ep_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return rc;
@@ -78,7 +79,7 @@ void cli_put_text(FILE *f, const char *s, size_t n)
 		unsigned c = u[i];
 		size_t len = c < 0x20 || c == 0x7f || c == '\\' ? 0 : utf8_len(u + i, n - i);
 		if (len == 0) {
-			fprintf(f, "\\%02x", c);
+			ep_fprintf(f, "\\%02x", c);
 			i++;
 		} else {
 			fwrite(u + i, 1, len, f);
@@ -158,20 +159,20 @@ int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
 	return RC_OK;
 toobig:
 	if (max >= (size_t)1 << 20)
-		snprintf(whybuf, sizeof whybuf, "larger than the %zu MiB limit", max >> 20);
+		ep_snprintf(whybuf, sizeof whybuf, "larger than the %zu MiB limit", max >> 20);
 	else
-		snprintf(whybuf, sizeof whybuf, "larger than the %zu-byte limit", max);
+		ep_snprintf(whybuf, sizeof whybuf, "larger than the %zu-byte limit", max);
 	why = whybuf;
 fail:
 	free(buf);
 	if (fd >= 0)
 		close(fd);
-	snprintf(whyout, whylen, "cannot read: %s", why);
+	ep_snprintf(whyout, whylen, "cannot read: %s", why);
 	return RC_NOINPUT;
 nomem:
 	free(buf);
 	close(fd);
-	snprintf(whyout, whylen, "out of memory");
+	ep_snprintf(whyout, whylen, "out of memory");
 	return RC_SOFTWARE;
 }
 
@@ -186,7 +187,7 @@ int cli_write_atomic(const char *path, const void *data, size_t len, mode_t mode
 	}
 	int fd = -1, saved;
 	for (unsigned k = 0; fd < 0 && k < 100; k++) {
-		snprintf(tmp, pl + 16, "%s.tmp%u.%ld", path, k, (long)getpid() % 100000);
+		ep_snprintf(tmp, pl + 16, "%s.tmp%u.%ld", path, k, (long)getpid() % 100000);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd < 0 && errno != EEXIST)
 			break;
@@ -268,7 +269,7 @@ void cli_escape(char *out, size_t size, const char *s, size_t n)
 			memcpy(out + o, u + i, len);
 			i += len;
 		} else {
-			snprintf(out + o, 4, "\\%02x", c);
+			ep_snprintf(out + o, 4, "\\%02x", c);
 			i++;
 		}
 		o += w;
@@ -291,7 +292,7 @@ void cli_json_str(FILE *f, const char *s, size_t n)
 			fwrite(u + i, 1, len, f);
 			i += len;
 		} else {
-			fprintf(f, "\\u%04x", c);
+			ep_fprintf(f, "\\u%04x", c);
 			i++;
 		}
 	}

@@ -4,16 +4,14 @@
  * exact bits; integers read signed and unsigned ranges. Pure text work:
  * knows nothing of modules or stores.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
 #include "edgeplug.h"
+#include "fmt.h"
 
 /* ---- values: text to bits ---- */
 
@@ -82,9 +80,9 @@ static int parse_int(const char *s, unsigned bits, uint64_t *out)
 }
 
 /* A float of the given width as bits. inf and nan forms are handled here so
- * NaN payloads and signs are exact; everything else goes to strtod/strtof,
- * which round correctly and read hex floats. Overflow to infinity is an
- * error, as in the text format; underflow rounds. */
+ * NaN payloads and signs are exact; everything else goes to ep_parse_f64/32
+ * (fmt.h), which round correctly and read hex floats. Overflow to infinity
+ * is an error, as in the text format; underflow rounds. */
 static int parse_float(const char *s, int is64, uint64_t *out)
 {
 	const char *p = s;
@@ -111,26 +109,16 @@ static int parse_float(const char *s, int is64, uint64_t *out)
 		*out = sign | expo | payload;
 		return 1;
 	}
-	/* strtod would skip blanks and accept "nan(...)"; insist on a number. */
-	if (!((*p >= '0' && *p <= '9') || *p == '.'))
+	/* The whole string, a number (no blanks, no "nan(...)": ep_parse reads
+	 * none), and no infinity, which only overflow makes here. */
+	uint64_t b;
+	uint32_t b32;
+	size_t n = is64 ? ep_parse_f64(s, &b) : ep_parse_f32(s, &b32);
+	if (!is64)
+		b = b32;
+	if (n == 0 || s[n] || (b & ~sign) == expo)
 		return 0;
-	char *end;
-	errno = 0;
-	if (is64) {
-		double d = strtod(s, &end);
-		if (*end || isnan(d) || (isinf(d) && errno == ERANGE))
-			return 0;
-		uint64_t b;
-		memcpy(&b, &d, sizeof b);
-		*out = b;
-	} else {
-		float f = strtof(s, &end);
-		if (*end || isnan(f) || (isinf(f) && errno == ERANGE))
-			return 0;
-		uint32_t b;
-		memcpy(&b, &f, sizeof b);
-		*out = b;
-	}
+	*out = b;
 	return 1;
 }
 
@@ -172,29 +160,17 @@ int cli_parse_value(const char *s, uint8_t type, ep_value *v)
 
 /* ---- values: bits to text ---- */
 
-/* The shortest decimal that reads back to the same float, laid out like
- * JavaScript's Number#toString: plain notation when the decimal exponent is
- * in [-6, 20], scientific (1e+21, 1.5e-7) outside. a is positive, finite
- * and non-zero; for f32 it holds a float exactly. out has room for 32
- * bytes: at most 17 digits, "0." and 6 zeros, or a point and "e+308". */
-static void format_decimal(char *out, double a, int is64)
+/* The shortest decimal that reads back to the same float (fmt.h), laid out
+ * like JavaScript's Number#toString: plain notation when the decimal
+ * exponent is in [-6, 20], scientific (1e+21, 1.5e-7) outside. bits is
+ * finite and non-zero, its sign ignored. out has room for 32 bytes: at most
+ * 17 digits, "0." and 6 zeros, or a point and "e+308". */
+static void format_decimal(char *out, uint64_t bits, int is64)
 {
-	char e[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(e, sizeof e, "%.*e", prec - 1, a);
-		if (is64 ? strtod(e, NULL) == a : strtof(e, NULL) == (float)a)
-			break;
-	}
-	/* e is "D[.DDD]e[+-]XX": collect the digits and the exponent. */
-	char digits[24];
-	int k = 0;
-	const char *p = e;
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.')
-			digits[k++] = *p;
-	while (k > 1 && digits[k - 1] == '0')
-		k--;
-	int n = atoi(p + 1) + 1;   /* the value is 0.DIGITS * 10^n */
+	char digits[18];
+	int n;   /* the value is 0.DIGITS * 10^n */
+	int k = is64 ? ep_shortest_f64(bits, digits, &n)
+	             : ep_shortest_f32((uint32_t)bits, digits, &n);
 
 	char *o = out;
 	if (k <= n && n <= 21) {
@@ -222,7 +198,8 @@ static void format_decimal(char *out, double a, int is64)
 			memcpy(o, digits + 1, (size_t)(k - 1));
 			o += k - 1;
 		}
-		o += sprintf(o, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+		ep_snprintf(o, 8, "e%c%d", n - 1 < 0 ? '-' : '+', n - 1 < 0 ? 1 - n : n - 1);
+		return;
 	}
 	*o = '\0';
 }
@@ -240,30 +217,20 @@ static void format_float(char *out, size_t size, uint64_t bits, int is64)
 
 	if (ex == emask) {
 		if (m == 0)
-			snprintf(out, size, "%sinf", sign);
+			ep_snprintf(out, size, "%sinf", sign);
 		else if (m == (uint64_t)1 << (mbits - 1))
-			snprintf(out, size, "%snan", sign);
+			ep_snprintf(out, size, "%snan", sign);
 		else
-			snprintf(out, size, "%snan:0x%" PRIx64, sign, m);
+			ep_snprintf(out, size, "%snan:0x%" PRIx64, sign, m);
 		return;
 	}
 	if (ex == 0 && m == 0) {
-		snprintf(out, size, "%s0", sign);
+		ep_snprintf(out, size, "%s0", sign);
 		return;
-	}
-	double a;
-	if (is64) {
-		uint64_t b = bits & ~((uint64_t)1 << 63);
-		memcpy(&a, &b, sizeof a);
-	} else {
-		uint32_t b = (uint32_t)bits & 0x7fffffffu;
-		float f;
-		memcpy(&f, &b, sizeof f);
-		a = f;
 	}
 	size_t sl = strlen(sign);
 	memcpy(out, sign, sl);
-	format_decimal(out + sl, a, is64);
+	format_decimal(out + sl, bits, is64);
 }
 
 void cli_print_value(FILE *f, const ep_value *v)
@@ -271,25 +238,25 @@ void cli_print_value(FILE *f, const ep_value *v)
 	char buf[64];
 	switch (v->type) {
 	case EP_I32:
-		fprintf(f, "i32:%" PRId32 "\n", v->of.i32);
+		ep_fprintf(f, "i32:%" PRId32 "\n", v->of.i32);
 		break;
 	case EP_I64:
-		fprintf(f, "i64:%" PRId64 "\n", v->of.i64);
+		ep_fprintf(f, "i64:%" PRId64 "\n", v->of.i64);
 		break;
 	case EP_F32:
 		format_float(buf, sizeof buf, v->of.f32, 0);
-		fprintf(f, "f32:%s\n", buf);
+		ep_fprintf(f, "f32:%s\n", buf);
 		break;
 	case EP_F64:
 		format_float(buf, sizeof buf, v->of.f64, 1);
-		fprintf(f, "f64:%s\n", buf);
+		ep_fprintf(f, "f64:%s\n", buf);
 		break;
 	case EP_FUNCREF:
 	case EP_EXTERNREF:
-		fprintf(f, "%s:%s\n", cli_type_name(v->type), v->of.ref ? "<non-null>" : "null");
+		ep_fprintf(f, "%s:%s\n", cli_type_name(v->type), v->of.ref ? "<non-null>" : "null");
 		break;
 	default:
-		fprintf(f, "unknown:0x%02x\n", v->type);
+		ep_fprintf(f, "unknown:0x%02x\n", v->type);
 		break;
 	}
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "manifest.h"
 #include "units.h"
 
@@ -86,7 +87,7 @@ static int fail_at(parser *ps, uint32_t line, const char *fmt, ...)
 		ps->err->line = line;
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(ps->err->msg, sizeof ps->err->msg, fmt, ap);
+		ep_vsnprintf(ps->err->msg, sizeof ps->err->msg, fmt, ap);
 		va_end(ap);
 	}
 	return -1;
@@ -744,7 +745,7 @@ ep_status ep_manifest_parse(const char *buf, size_t len, ep_alloc_fn alloc, void
 	}
 	if (!out || (!buf && len)) {
 		if (err)
-			snprintf(err->msg, sizeof err->msg, "no manifest or no place for the result");
+			ep_snprintf(err->msg, sizeof err->msg, "no manifest or no place for the result");
 		return EP_ERR_ARG;
 	}
 	memset(out, 0, sizeof *out);
@@ -777,7 +778,7 @@ ep_status ep_manifest_parse(const char *buf, size_t len, ep_alloc_fn alloc, void
 	if (refused) {
 		ep_manifest_free(out, alloc, ud);
 		if (err)
-			snprintf(err->msg, sizeof err->msg, "out of memory");
+			ep_snprintf(err->msg, sizeof err->msg, "out of memory");
 		return EP_ERR_NOMEM;
 	}
 	out->nenv = out->ndir = out->nargs = out->nconfig = 0;
@@ -795,7 +796,7 @@ ep_status ep_manifest_parse(const char *buf, size_t len, ep_alloc_fn alloc, void
 		out->nconfig = counted.nconfig;
 		ep_manifest_free(out, alloc, ud);
 		if (err)
-			snprintf(err->msg, sizeof err->msg, "internal error: second pass disagrees");
+			ep_snprintf(err->msg, sizeof err->msg, "internal error: second pass disagrees");
 		return EP_ERR_MALFORMED;
 	}
 	return EP_OK;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "plugin.h"
 
 ep_plugin_sig ep_plugin_check_signature(const void *manifest, size_t len, const char *sig,
@@ -17,7 +18,7 @@ ep_plugin_sig ep_plugin_check_signature(const void *manifest, size_t len, const 
 	char id[17];
 	*signer = NULL;
 	if (!sig) {
-		snprintf(why, whylen, "no signature");
+		ep_snprintf(why, whylen, "no signature");
 		return EP_PLUGIN_UNSIGNED;
 	}
 	if (ep_signature_parse(sig, sig_len, &s, why, whylen) != 0)
@@ -25,12 +26,12 @@ ep_plugin_sig ep_plugin_check_signature(const void *manifest, size_t len, const 
 	const ep_pubkey *k = trust ? ep_trust_find(trust, s.keyid) : NULL;
 	if (!k) {
 		ep_keyid_hex(s.keyid, id);
-		snprintf(why, whylen, "signed by unknown key %s", id);
+		ep_snprintf(why, whylen, "signed by unknown key %s", id);
 		return EP_PLUGIN_UNKNOWN_KEY;
 	}
 	if (!ep_verify(k, manifest, len, &s)) {
 		ep_keyid_hex(s.keyid, id);
-		snprintf(why, whylen, "bad signature (key %s)", id);
+		ep_snprintf(why, whylen, "bad signature (key %s)", id);
 		return EP_PLUGIN_BAD_SIGNATURE;
 	}
 	*signer = k;

@@ -5,6 +5,7 @@
  * file that includes <sodium.h>. Knows nothing of files, modes, manifests
  * or the engine: trust.c reads the files, the CLI decides what to trust.
  */
+#include "fmt.h"
 #include "sign.h"
 
 #include <errno.h>
@@ -187,10 +188,10 @@ static int fail(line *l, size_t pos, const char *fmt, ...)
 
 	if (!l->why || !l->whylen)
 		return -1;
-	n = snprintf(l->why, l->whylen, "line 1, column %zu: ", pos + 1);
+	n = ep_snprintf(l->why, l->whylen, "line 1, column %zu: ", pos + 1);
 	if (n >= 0 && (size_t)n < l->whylen) {
 		va_start(ap, fmt);
-		vsnprintf(l->why + n, l->whylen - (size_t)n, fmt, ap);
+		ep_vsnprintf(l->why + n, l->whylen - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
 	return -1;
@@ -206,9 +207,9 @@ static const char *byte_name(unsigned char c, char buf[8])
 	if (c == ' ')
 		return "space";
 	if (c > 0x20 && c < 0x7f)
-		snprintf(buf, 8, "'%c'", c);
+		ep_snprintf(buf, 8, "'%c'", c);
 	else
-		snprintf(buf, 8, "byte %02x", c);
+		ep_snprintf(buf, 8, "byte %02x", c);
 	return buf;
 }
 
@@ -262,7 +263,7 @@ static int expect_end(line *l)
 		return fail(l, l->pos, "%s after the last field", byte_name((unsigned char)l->s[l->pos], nb));
 	if (l->pos + 1 != l->len) {
 		if (l->why && l->whylen)
-			snprintf(l->why, l->whylen, "line 2: text after the one line a key or signature file holds");
+			ep_snprintf(l->why, l->whylen, "line 2: text after the one line a key or signature file holds");
 		return -1;
 	}
 	return 0;

@@ -9,6 +9,7 @@
  * descriptor, so the bytes read are the bytes of the file checked (no
  * window between a stat and an open for a rename to slip through).
  */
+#include "fmt.h"
 #include "sort.h"
 #include "trust.h"
 
@@ -35,7 +36,7 @@ static int say(char *why, size_t whylen, const char *fmt, ...)
 
 	if (why && whylen) {
 		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
+		ep_vsnprintf(why, whylen, fmt, ap);
 		va_end(ap);
 	}
 	return -1;
@@ -208,7 +209,7 @@ static int load_dir(ep_trust *t, int dfd, const char *path, char *why, size_t wh
 			say(why, whylen, "out of memory");
 			goto out;
 		}
-		snprintf(src[i], pl, "%s/%s", path, names[i]);
+		ep_snprintf(src[i], pl, "%s/%s", path, names[i]);
 		fd = openat(dirfd(d), names[i], OPEN_FLAGS | O_NOFOLLOW);
 		if (fd < 0) {
 			if (errno == ELOOP)

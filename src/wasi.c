@@ -36,6 +36,7 @@
 
 #include "edgeplug_wasi.h"
 #include "config.h"
+#include "fmt.h"
 #include "wasi.h"
 
 #if EP_WASI_OPENAT2 && defined(SYS_openat2)
@@ -2242,7 +2243,7 @@ static ep_status fail(ep_error *err, ep_status st, const char *fmt, ...)
 	err->offset = SIZE_MAX;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	ep_vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
 	return st;
 }
@@ -2255,7 +2256,7 @@ static const char *printable(char *out, size_t size, const char *s, size_t n)
 	for (size_t i = 0; i < n && i < 64 && o + 4 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f || c == '\\')
-			o += (size_t)snprintf(out + o, size - o, "\\%02x", c);
+			o += (size_t)ep_snprintf(out + o, size - o, "\\%02x", c);
 		else
 			out[o++] = (char)c;
 	}
