@@ -92,6 +92,6 @@ int main(int argc, char **argv)
 	}
 	/* Results are only worth a zero exit if they reached their reader. */
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_fail(RC_SOFTWARE, "cannot write output: %s", strerror(errno));
+		return cli_fail(RC_SOFTWARE, "cannot write output: %s", ep_strerror(errno));
 	return rc;
 }

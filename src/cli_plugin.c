@@ -147,7 +147,7 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 	struct stat st;
 	if (stat(p->wasm_path, &st) != 0) {
 		p->pin = PIN_MISSING;
-		ep_snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, strerror(errno));
+		ep_snprintf(p->why, sizeof p->why, "wasm missing: %s: %s", p->wasm_path, ep_strerror(errno));
 		return RC_NOPERM;
 	}
 	char why[128];
@@ -569,7 +569,7 @@ static int cmd_list(int argc, char **argv)
 	if ((rc = plugin_options(&o, argc, argv, help_list, "list", 2)) != RC_OK)
 		goto out;
 	if (!(names = ini_names(o.arg, &n))) {
-		rc = cli_fail(RC_NOINPUT, "%s: cannot read: %s", o.arg, strerror(errno));
+		rc = cli_fail(RC_NOINPUT, "%s: cannot read: %s", o.arg, ep_strerror(errno));
 		goto out;
 	}
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK) {
@@ -696,7 +696,7 @@ static int cmd_doctor(int argc, char **argv)
 		           "one component at a time (as safe, slower)");
 	if (o.arg) {
 		if (!(names = ini_names(o.arg, &n))) {
-			check_line(&d, "plugin", "fail", "%s: cannot read: %s", o.arg, strerror(errno));
+			check_line(&d, "plugin", "fail", "%s: cannot read: %s", o.arg, ep_strerror(errno));
 		} else if (n == 0) {
 			check_line(&d, "plugin", "warn", "%s: no manifests (*.ini)", o.arg);
 		}

@@ -378,7 +378,7 @@ static int arm_deadline(run *r, uint64_t ms)
 	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
 	it.it_interval.tv_usec = 5000;
 	if (sigaction(SIGALRM, &sa, NULL) != 0 || setitimer(ITIMER_REAL, &it, NULL) != 0)
-		return say(r, RC_SOFTWARE, "cannot set the deadline timer: %s", strerror(errno));
+		return say(r, RC_SOFTWARE, "cannot set the deadline timer: %s", ep_strerror(errno));
 	return RC_OK;
 }
 
@@ -867,7 +867,7 @@ out:
 		        ep_engine_peak_bytes(r.engine));
 	if (o.report && write_report(&r, o.report, rc) != 0) {
 		ep_fprintf(stderr, "edgeplug: %s: cannot write the run report: %s\n", o.report,
-		        strerror(errno));
+		        ep_strerror(errno));
 		if (rc == RC_OK)
 			rc = RC_CANTCREAT;
 	}

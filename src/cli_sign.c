@@ -66,7 +66,7 @@ static int keygen_run(int argc, char **argv)
 		return cli_usage(usage_keygen, "keygen: \"%s\": a key name is 1-63 letters, digits "
 		                 "and . _ - @ +", base);
 	if (ep_keygen(base, &pub, &sec) != 0)
-		return cli_fail(RC_SOFTWARE, "keygen: no randomness from the system: %s", strerror(errno));
+		return cli_fail(RC_SOFTWARE, "keygen: no randomness from the system: %s", ep_strerror(errno));
 	pl = ep_pubkey_format(&pub, pubtext, sizeof pubtext);
 	sl = ep_seckey_format(&sec, sectext, sizeof sectext);
 	ep_wipe(&sec, sizeof sec);
@@ -75,12 +75,12 @@ static int keygen_run(int argc, char **argv)
 	if (!pl || !sl || !keyfile || !pubfile) {
 		rc = cli_fail(RC_SOFTWARE, "keygen: out of memory");
 	} else if (cli_write_atomic(keyfile, sectext, sl, 0600, 1) != 0) {
-		rc = cli_fail(RC_CANTCREAT, "keygen: %s: cannot create: %s", keyfile, strerror(errno));
+		rc = cli_fail(RC_CANTCREAT, "keygen: %s: cannot create: %s", keyfile, ep_strerror(errno));
 	} else if (cli_write_atomic(pubfile, pubtext, pl, 0644, 1) != 0) {
 		int e = errno;
 
 		unlink(keyfile);
-		rc = cli_fail(RC_CANTCREAT, "keygen: %s: cannot create: %s", pubfile, strerror(e));
+		rc = cli_fail(RC_CANTCREAT, "keygen: %s: cannot create: %s", pubfile, ep_strerror(e));
 	} else {
 		char id[17];
 
@@ -150,7 +150,7 @@ static int sign_run(int argc, char **argv)
 	if (!n || !sigfile)
 		rc = cli_fail(RC_SOFTWARE, "sign: out of memory");
 	else if (cli_write_atomic(sigfile, sigtext, n, 0644, 0) != 0)
-		rc = cli_fail(RC_CANTCREAT, "sign: %s: cannot create: %s", sigfile, strerror(errno));
+		rc = cli_fail(RC_CANTCREAT, "sign: %s: cannot create: %s", sigfile, ep_strerror(errno));
 	else {
 		ep_keyid_hex(sig.keyid, id);
 		ep_printf("%s: signed by key %s\n", sigfile, id);

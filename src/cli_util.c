@@ -105,7 +105,7 @@ int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
 	uint8_t *buf = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		why = strerror(errno);
+		why = ep_strerror(errno);
 		goto fail;
 	}
 	struct stat st;
@@ -136,7 +136,7 @@ int cli_load_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			why = strerror(errno);
+			why = ep_strerror(errno);
 			goto fail;
 		}
 		if (r == 0)

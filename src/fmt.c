@@ -4,6 +4,7 @@
  * a tenth of its size. Integers and strings only; may not allocate, and
  * touches a FILE only through fwrite.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,4 +234,33 @@ int ep_fprintf(FILE *f, const char *fmt, ...)
 	int n = ep_vfprintf(f, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* musl's wording for the errors a host file operation can meet; anything
+ * rarer is musl's "No error information". libc's strerror table costs 2 KB of the size
+ * budget for messages no command prints. */
+static const struct { unsigned char code; const char *text; } errors[] = {
+	{ EPERM, "Operation not permitted" }, { ENOENT, "No such file or directory" },
+	{ EINTR, "Interrupted system call" }, { EIO, "I/O error" },
+	{ EBADF, "Bad file descriptor" }, { EAGAIN, "Resource temporarily unavailable" },
+	{ ENOMEM, "Out of memory" }, { EACCES, "Permission denied" },
+	{ EBUSY, "Resource busy" }, { EEXIST, "File exists" },
+	{ EXDEV, "Cross-device link" }, { ENOTDIR, "Not a directory" },
+	{ EISDIR, "Is a directory" }, { EINVAL, "Invalid argument" },
+	{ ENFILE, "Too many open files in system" }, { EMFILE, "No file descriptors available" },
+	{ ETXTBSY, "Text file busy" }, { EFBIG, "File too large" },
+	{ ENOSPC, "No space left on device" }, { EROFS, "Read-only file system" },
+	{ EMLINK, "Too many links" }, { EPIPE, "Broken pipe" },
+	{ ENAMETOOLONG, "Filename too long" }, { ENOSYS, "Function not implemented" },
+	{ ENOTEMPTY, "Directory not empty" }, { ELOOP, "Symbolic link loop" },
+	{ EOVERFLOW, "Value too large for data type" }, { ENODEV, "No such device" },
+	{ ENXIO, "No such device or address" }, { ETIMEDOUT, "Operation timed out" },
+};
+
+const char *ep_strerror(int e)
+{
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+		if (errors[i].code == e)
+			return errors[i].text;
+	return "No error information";
 }

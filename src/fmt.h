@@ -16,6 +16,11 @@
 #define EP_FMT(a, b) __attribute__((format(printf, a, b)))
 #else
 #define EP_FMT(a, b)
+/* The text of a host errno value, as musl words it, for the errors file
+ * operations meet ("No error information" for others): strerror without
+ * its 2 KB table. A static string; safe from any thread. */
+const char *ep_strerror(int e);
+
 #endif
 
 /*
@@ -60,5 +65,10 @@ size_t ep_parse_f32(const char *s, uint32_t *bits);
  */
 int ep_shortest_f64(uint64_t bits, char *digits, int *point);
 int ep_shortest_f32(uint32_t bits, char *digits, int *point);
+
+/* The text of a host errno value, as musl words it, for the errors file
+ * operations meet ("No error information" for others): strerror without
+ * its 2 KB table. A static string; safe from any thread. */
+const char *ep_strerror(int e);
 
 #endif

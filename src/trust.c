@@ -71,7 +71,7 @@ static int read_small(int fd, const struct stat *st, const char *path, char *buf
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return say(why, whylen, "%s: cannot read: %s", path, strerror(errno));
+			return say(why, whylen, "%s: cannot read: %s", path, ep_strerror(errno));
 		if (r == 0)
 			break;
 		n += (size_t)r;
@@ -94,7 +94,7 @@ static int load_pub(int fd, const char *path, ep_pubkey *k, char *why, size_t wh
 	size_t len;
 
 	if (fstat(fd, &st) != 0)
-		return say(why, whylen, "%s: cannot stat: %s", path, strerror(errno));
+		return say(why, whylen, "%s: cannot stat: %s", path, ep_strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return say(why, whylen, "%s: refused: not a regular file", path);
 	if (check_mode(&st, path, why, whylen) || read_small(fd, &st, path, buf, &len, why, whylen))
@@ -159,7 +159,7 @@ static int load_dir(ep_trust *t, int dfd, const char *path, char *why, size_t wh
 	int rc = -1;
 
 	if (!d) {
-		say(why, whylen, "%s: cannot read the directory: %s", path, strerror(errno));
+		say(why, whylen, "%s: cannot read the directory: %s", path, ep_strerror(errno));
 		close(dfd);
 		return -1;
 	}
@@ -186,7 +186,7 @@ static int load_dir(ep_trust *t, int dfd, const char *path, char *why, size_t wh
 		n++;
 	}
 	if (errno != 0) {
-		say(why, whylen, "%s: cannot read the directory: %s", path, strerror(errno));
+		say(why, whylen, "%s: cannot read the directory: %s", path, ep_strerror(errno));
 		goto out;
 	}
 	if (n == 0) {
@@ -215,7 +215,7 @@ static int load_dir(ep_trust *t, int dfd, const char *path, char *why, size_t wh
 			if (errno == ELOOP)
 				say(why, whylen, "%s: refused: a symbolic link (put the key file itself here)", src[i]);
 			else
-				say(why, whylen, "%s: cannot open: %s", src[i], strerror(errno));
+				say(why, whylen, "%s: cannot open: %s", src[i], ep_strerror(errno));
 			goto out;
 		}
 		rc = load_pub(fd, src[i], &keys[i], why, whylen);
@@ -250,9 +250,9 @@ int ep_trust_add(ep_trust *t, const char *path, char *why, size_t whylen)
 	 * checked. Entries inside a directory may not be links. */
 	fd = open(path, OPEN_FLAGS);
 	if (fd < 0)
-		return say(why, whylen, "%s: cannot open: %s", path, strerror(errno));
+		return say(why, whylen, "%s: cannot open: %s", path, ep_strerror(errno));
 	if (fstat(fd, &st) != 0) {
-		say(why, whylen, "%s: cannot stat: %s", path, strerror(errno));
+		say(why, whylen, "%s: cannot stat: %s", path, ep_strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -301,11 +301,11 @@ int ep_seckey_load(const char *path, ep_seckey *out, char *why, size_t whylen)
 			say(why, whylen, "%s: refused: a secret key may not be a symbolic link", path);
 			return EP_KEY_REFUSED;
 		}
-		say(why, whylen, "%s: cannot open: %s", path, strerror(errno));
+		say(why, whylen, "%s: cannot open: %s", path, ep_strerror(errno));
 		return EP_KEY_UNREADABLE;
 	}
 	if (fstat(fd, &st) != 0) {
-		say(why, whylen, "%s: cannot stat: %s", path, strerror(errno));
+		say(why, whylen, "%s: cannot stat: %s", path, ep_strerror(errno));
 		rc = EP_KEY_UNREADABLE;
 	} else if (!S_ISREG(st.st_mode)) {
 		say(why, whylen, "%s: refused: not a regular file", path);

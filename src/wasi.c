@@ -2454,7 +2454,7 @@ ep_status ep_wasi_preopen(ep_wasi *w, const char *host_path, const char *guest_p
 	if (h < 0) {
 		int e = errno;
 		wfree(w, name, gl + 1);
-		return fail(err, EP_ERR_ARG, "cannot open directory %s: %s", host_path, strerror(e));
+		return fail(err, EP_ERR_ARG, "cannot open directory %s: %s", host_path, ep_strerror(e));
 	}
 	fdent *e = &w->fds[slot];
 	fd_describe(e, h);

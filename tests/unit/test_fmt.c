@@ -545,5 +545,19 @@ int main(int argc, char **argv)
 	test_parse_halfway();
 	test_parse_random();
 	test_shortest();
+	/* ep_strerror words errors as musl's strerror does (the unit tests
+	 * link musl; a glibc sanitizer build words some differently). */
+	static const int codes[] = { EPERM, ENOENT, EACCES, EEXIST, ENOTDIR, EISDIR, EINVAL,
+	                             ENOSPC, EROFS, ELOOP, ENAMETOOLONG, ENOTEMPTY, EMFILE };
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+#ifndef __GLIBC__
+		CHECK(strcmp(ep_strerror(codes[i]), strerror(codes[i])) == 0,
+		      "ep_strerror(%d) = \"%s\", musl says \"%s\"", codes[i], ep_strerror(codes[i]),
+		      strerror(codes[i]));
+#else
+		CHECK(ep_strerror(codes[i])[0] != '\0', "ep_strerror(%d) has text", codes[i]);
+#endif
+	}
+	CHECK(strcmp(ep_strerror(12345), "No error information") == 0, "an unknown code");
 	return check_summary();
 }
