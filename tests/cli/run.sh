@@ -38,6 +38,9 @@ put bad-magic.wasm '\000asn\001\000\000\000'
 put bad-version.wasm '\000asm\002\000\000\000'
 put truncated.wasm '\000asm\001\000\000\000\001\005\001'  # type section cut short
 put empty.wasm ''
+# A function named ESC-less CSI (U+009B, C1), "[1mX" and BEL: its name must
+# reach the terminal escaped, as C0 controls are.
+put c1-name.wasm '\000asm\001\000\000\000\001\004\001\140\000\000\003\002\001\000\007\005\001\001f\000\000\012\005\001\003\000\000\013\000\021\004name\001\012\001\000\007\302\233[1mX\007'
 # A sparse file just over the 256 MiB input cap (this build's own: removed
 # at the end).
 dd if=/dev/null of="$R/huge.wasm" bs=1048576 seek=257 2>/dev/null
@@ -182,4 +185,7 @@ if [ -w /dev/full ]; then
 fi
 
 rm -f "$R/huge.wasm"
+t trap-c1-name 134 "" 'edgeplug: trap: unreachable in function 0 (\c2\9b[1mX\07)' run --invoke f "$D/c1-name.wasm"
+t inspect-c1-name 0 "+^  name=f kind=func" "" inspect "$D/c1-name.wasm"
+
 summary
