@@ -1636,29 +1636,25 @@ static int resolve(call *k, fdent *d, uint32_t ptr, uint32_t len, int flags, rpa
 	return rc;
 }
 
-/* Whether a symbolic link with text t, made depth directories below the
- * directory it was created from, stays inside it read lexically. Links
- * that lead out are refused for the host's sake (its own tools follow
- * them); the sandbox never relies on this, it never follows them anyway. */
-static bool link_text_inside(const char *t, size_t n, uint32_t depth)
+/* Whether a plugin may make a symbolic link with text t. The text must be
+ * relative and hold no ".." at all: then the link leads below its own
+ * directory wherever it is renamed or the directories above it move, and
+ * whatever links its path goes through (a ".." after a link to "." or to
+ * "a/.." would climb above the link's directory, which lexical counting
+ * of ".." cannot see). The sandbox itself never follows links out; this
+ * is for the host's tools, backups and later plugins that do. */
+static bool link_text_safe(const char *t, size_t n)
 {
 	if (n == 0 || t[0] == '/')
 		return false;
-	size_t i = 0;
-	while (i < n) {
-		while (i < n && t[i] == '/')
-			i++;
+	for (size_t i = 0; i < n;) {
 		size_t c = i;
 		while (i < n && t[i] != '/')
 			i++;
-		size_t cl = i - c;
-		if (cl == 2 && t[c] == '.' && t[c + 1] == '.') {
-			if (depth == 0)
-				return false;
-			depth--;
-		} else if (cl && !(cl == 1 && t[c] == '.')) {
-			depth++;
-		}
+		if (i - c == 2 && t[c] == '.' && t[c + 1] == '.')
+			return false;
+		while (i < n && t[i] == '/')
+			i++;
 	}
 	return true;
 }
@@ -1808,6 +1804,13 @@ static int f_path_link(call *k, const ep_value *a)
 	rc = resolve(k, d1, U32(a[2]), U32(a[3]), U32(a[1]) & WL_SYMLINK_FOLLOW ? RF_FOLLOW : 0, &r1);
 	if (rc)
 		return rc;
+	/* A hard link of a symbolic link copies its text to a new place,
+	 * where text that stayed inside may lead out: refused. */
+	struct stat st;
+	if (fstatat(r1.dir, r1.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+		rpath_done(k->w, &r1);
+		return WE_NOTCAPABLE;
+	}
 	rc = resolve(k, d2, U32(a[5]), U32(a[6]), 0, &r2);
 	if (rc == 0) {
 		rc = linkat(r1.dir, r1.name, r2.dir, r2.name, 0) == 0 ? 0 : werr(errno);
@@ -1892,7 +1895,7 @@ static int f_path_symlink(call *k, const ep_value *a)
 		return WE_INVAL;
 	if ((rc = resolve(k, d, U32(a[3]), U32(a[4]), 0, &r)) != 0)
 		return rc;
-	if (!link_text_inside((const char *)t, tlen, r.depth)) {
+	if (!link_text_safe((const char *)t, tlen)) {
 		rpath_done(k->w, &r);
 		return WE_NOTCAPABLE;
 	}

@@ -119,6 +119,18 @@ int main(int argc, char **argv)
 	ESC("symlink text absolute", __wasi_path_symlink(abs, box, "newlink2"));
 	ESC("symlink text up from sub", __wasi_path_symlink("../../outside", box, "sub/newlink3"));
 	ESC("symlink placed out", __wasi_path_symlink("x", box, "../outside/newlink"));
+	/* Text that reads as staying inside, but climbs when followed:
+	 * through the in-box link self -> ".", through a link to "a/..",
+	 * or climbing from a subdirectory and renamed up later. */
+	ESC("symlink text through self/..", __wasi_path_symlink("self/../outside/secret.txt", box,
+	    "sneak1"));
+	ESC("symlink text ../ inside from sub", __wasi_path_symlink("../file.txt", box, "sub/sneak2"));
+	ESC("symlink text a/..", __wasi_path_symlink("sub/..", box, "sneak3"));
+	ESC("symlink text sub/../..", __wasi_path_symlink("sub/../../outside", box, "sneak4"));
+	/* A hard link of a symlink: its text, valid where it was, lands
+	 * elsewhere (sub/link-up reads ../file.txt; one level up it leads out). */
+	ESC("hard link of a symlink", __wasi_path_link(box, 0, "sub/link-up", box, "hard-up"));
+	ESC("hard link of a symlink out", __wasi_path_link(box, 0, "link-out", box, "hard-out"));
 	ESC("symlink placed absolute", __wasi_path_symlink("x", box, "/tmp/edgeplug-newlink"));
 
 	/* Removing out. */
@@ -174,9 +186,12 @@ int main(int argc, char **argv)
 	EQ("inside readlink a symlink out", __wasi_path_readlink(box, "link-out", (uint8_t *)buf,
 	   sizeof buf, &n), 0);
 	CHECK("inside readlink text", n == 21 && memcmp(buf, "../outside/secret.txt", 21) == 0);
-	EQ("inside symlink text ../ from sub", __wasi_path_symlink("../file.txt", box,
+	EQ("inside symlink text without ..", __wasi_path_symlink("inner.txt", box,
 	   "sub/made-link"), 0);
-	read_is("sub/made-link", "inside\n");
-	EQ("inside unlink made link", __wasi_path_unlink_file(box, "sub/made-link"), 0);
+	read_is("sub/made-link", "inner\n");
+	/* Renamed to a shallower place, a link without ".." still leads below
+	 * its own directory: nothing there can lead out. */
+	EQ("inside rename a made link up", __wasi_path_rename(box, "sub/made-link", box, "moved-link"), 0);
+	EQ("inside unlink made link", __wasi_path_unlink_file(box, "moved-link"), 0);
 	return summary("escape");
 }
