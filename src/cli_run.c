@@ -53,6 +53,7 @@ static const char help_run[] =
 	"  --trust KEY.pub|DIR    trusted signing keys (else /etc/edgeplug/trusted.d)\n"
 	"  --report FILE          write the run report (JSON) when the run ends\n"
 	"  --stats                one line of usage on stderr at the end\n"
+	"  --trap-unknown-imports unknown function imports trap when called\n"
 	"budgets (docs/limits.md; with a manifest they may only tighten):\n"
 	"  --fuel N  --timeout DURATION  --max-memory SIZE (256M)\n"
 	"  --max-table-elements N  --max-call-depth N (10000)  --max-stack SIZE (1M)\n"
@@ -73,6 +74,8 @@ typedef struct run {
 	ep_wasi *wasi;
 	ep_grants grants;
 	cli_plugin *plugin;           /* manifest runs */
+	int trap_unknown;             /* --trap-unknown-imports */
+	char **stub_msgs;             /* the stubs' trap messages, one per import */
 	const char *timeout_text;     /* as written, for the message */
 	uint64_t started_ms;
 	/* What the report says. */
@@ -490,6 +493,17 @@ static int module_exports_func(const ep_module *m, const char *name)
 	return 0;
 }
 
+/* An import nothing provides, under --trap-unknown-imports: calling it is
+ * the trap, so the module's other paths still run. */
+static ep_trap unknown_import(ep_caller *caller, void *env, const ep_value *args,
+                              ep_value *results)
+{
+	(void)args;
+	(void)results;
+	ep_caller_set_message(caller, env);
+	return EP_TRAP_HOST;
+}
+
 /* Instantiates the module with r's grants and runs it: _start, or (with
  * name) the exported function name with args as its arguments. use_args:
  * args replace the grants' argv (for _start). */
@@ -536,6 +550,10 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 		rc = report_status(r, st, &err);
 		goto out;
 	}
+	if (r->trap_unknown && !(r->stub_msgs = calloc(n ? n : 1, sizeof *r->stub_msgs))) {
+		rc = say(r, RC_SOFTWARE, "out of memory");
+		goto out;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (imports[i].of.func)
 			continue;
@@ -544,10 +562,25 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 		size_t mod_len, field_len;
 		uint8_t kind;
 		char a[80], b[80];
+		ep_functype ft;
 		ep_module_import(m, i, &mod, &mod_len, &field, &field_len, &kind);
 		cli_escape(a, sizeof a, mod, mod_len);
 		cli_escape(b, sizeof b, field, field_len);
-		rc = say(r, RC_UNAVAILABLE, "%s: unknown import %s.%s", r->path, a, b);
+		if (r->trap_unknown && kind == EP_EXTERN_FUNC && ep_module_import_functype(m, i, &ft)) {
+			size_t len = strlen(a) + strlen(b) + 32;
+			if ((r->stub_msgs[i] = malloc(len)) != NULL)
+				ep_snprintf(r->stub_msgs[i], len, "unknown import %s.%s called", a, b);
+			imports[i].kind = EP_EXTERN_FUNC;
+			imports[i].of.func = r->stub_msgs[i]
+				? ep_func_new_host(r->store, &ft, unknown_import, r->stub_msgs[i]) : NULL;
+			if (!imports[i].of.func) {
+				rc = say(r, RC_SOFTWARE, "out of memory");
+				goto out;
+			}
+			continue;
+		}
+		rc = say(r, RC_UNAVAILABLE, "%s: unknown import %s.%s%s", r->path, a, b,
+		         r->trap_unknown && kind != EP_EXTERN_FUNC ? " (only functions can be stubs)" : "");
 		goto out;
 	}
 	/* A reader that goes away is the plugin's EPIPE, not our death. */
@@ -755,6 +788,8 @@ static int cmd_run(int argc, char **argv)
 			break;
 		if (strcmp(a, "--stats") == 0) {
 			o.stats = 1;
+		} else if (strcmp(a, "--trap-unknown-imports") == 0) {
+			r.trap_unknown = 1;
 		} else if ((got = budget_option(&o, argc, argv, &i)) != 0 ||
 		           (got = capability_option(&o, argc, argv, &i)) != 0) {
 			if (got < 0) {
@@ -877,6 +912,11 @@ out:
 	}
 	free(entry_buf);
 	ep_store_free(r.store);
+	if (r.stub_msgs) {
+		for (uint32_t k = 0; r.module && k < ep_module_import_count(r.module); k++)
+			free(r.stub_msgs[k]);
+		free(r.stub_msgs);
+	}
 	ep_wasi_free(r.wasi);
 	ep_module_free(r.module);
 	ep_engine_free(r.engine);

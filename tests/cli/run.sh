@@ -188,4 +188,10 @@ rm -f "$R/huge.wasm"
 t trap-c1-name 134 "" 'edgeplug: trap: unreachable in function 0 (\c2\9b[1mX\07)' run --invoke f "$D/c1-name.wasm"
 t inspect-c1-name 0 "+^  name=f kind=func" "" inspect "$D/c1-name.wasm"
 
+# Modules built for another host: stubs that trap when called.
+t stubs-strict 69 "" "edgeplug: $D/stubs.wasm: unknown import env.host_log" run --invoke quiet "$D/stubs.wasm"
+t stubs-quiet 0 "i32:7" "" run --trap-unknown-imports --invoke quiet "$D/stubs.wasm"
+t stubs-loud 134 "" "edgeplug: trap: unknown import env.host_log called" run --trap-unknown-imports --invoke loud "$D/stubs.wasm"
+t stubs-memory 69 "" "edgeplug: $D/stub-memory.wasm: unknown import env.memory (only functions can be stubs)" run --trap-unknown-imports --invoke f "$D/stub-memory.wasm"
+
 summary
