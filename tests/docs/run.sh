@@ -70,7 +70,7 @@ for c in "$R"/case.*.cmd; do
 	base=${c%.cmd}
 	where=$(cat "$base.where")
 	cmd=$(sed -e "s|build/x86_64/|$B/|g" -e "s|^edgeplug |$QEMU $EP |" \
-		-e "s|^$B/edgeplug |$QEMU $EP |" "$c")
+		-e "s| edgeplug | $QEMU $EP |" -e "s|^$B/edgeplug |$QEMU $EP |" "$c")
 	sh -c "$cmd" >"$base.got" 2>&1
 	if same "$base.want" "$base.got"; then
 		ok
