@@ -125,6 +125,25 @@ static int sign_run(int argc, char **argv)
 		return cli_usage(usage_sign, "sign: missing FILE");
 	if (ep_sign_init() != 0)
 		return cli_fail(RC_SOFTWARE, "sign: libsodium cannot start");
+	/* A signature vouches for the grants and the code together: a
+	 * manifest that does not parse, or whose wasm does not match its pin,
+	 * is refused before anything is signed. */
+	cli_plugin p;
+	memset(&p, 0, sizeof p);
+	rc = cli_plugin_read(&p, file);
+	if (rc == RC_OK)
+		rc = cli_plugin_parse(&p);
+	if (rc == RC_OK)
+		rc = cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES);
+	if (rc != RC_OK) {
+		if (p.why_line)
+			cli_fail(rc, "sign: %s:%u: %s", file, (unsigned)p.why_line, p.why);
+		else
+			cli_fail(rc, "sign: %s: %s", file, p.why);
+		cli_plugin_free(&p);
+		return rc;
+	}
+	cli_plugin_free(&p);
 	rc = ep_seckey_load(keypath, &sec, why, sizeof why);
 	if (rc != 0)
 		return cli_fail(rc == EP_KEY_REFUSED ? RC_NOPERM : rc == EP_KEY_INVALID ? RC_DATAERR
@@ -171,7 +190,8 @@ const cli_command cli_cmd_sign = {
 	"sign", sign_run, "sign a plugin manifest: FILE.sig",
 	"usage: edgeplug sign --key NAME.key FILE\n"
 	"Writes FILE.sig, an Ed25519 signature over FILE's exact bytes, replacing\n"
-	"it atomically. NAME.key must be readable by its owner only. docs/signing.md.\n"
+	"it atomically, once FILE parses as a manifest and its wasm matches its\n"
+	"sha256. NAME.key must be readable by its owner only. docs/signing.md.\n"
 	"exit: 0 signed, 64 usage, 65 not a key, 66 unreadable, 73 cannot write,\n"
 	"  77 key refused (mode, owner or a symbolic link)\n"
 };

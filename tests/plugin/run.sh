@@ -251,6 +251,13 @@ else
 	ok
 fi
 expect sign-loose-key-says grep -q "lets others at a secret key" "$R/err"
+# sign vouches only for a manifest that parses and pins its wasm.
+run_case() { "$HOST_EP" "$@"; }
+t sign-broken 65 "" "+^edgeplug: sign: .*bad-section.ini:3: unknown section" sign --key "$K/dev.key" "$P/bad-section.ini"
+expect sign-broken-nothing test ! -e "$P/bad-section.ini.sig"
+t sign-mismatch 77 "" "+sha256 mismatch" sign --key "$K/dev.key" "$(ini pin)"
+expect sign-mismatch-nothing test ! -e "$(ini pin).sig"
+run_case() { $QEMU "$EP" "$@"; }
 t board-keygen 69 "" "+verifies only" keygen "$R/keys/nope"
 expect board-keygen-nothing test ! -e "$R/keys/nope.key"
 
