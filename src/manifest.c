@@ -36,66 +36,99 @@
 
 /* The parts a message is built from (fail()), bytes no message has:
  * NAME is the key or section ps->name, Q and R quote ps->q[0] and
- * ps->q[1], D is ps->num[0] in decimal, H ps->num[1] as 4 hex digits, and
- * KV is the start of most: NAME "Q": */
-enum part { P_NAME = 1, P_Q, P_R, P_D, P_H, P_KV };
+ * ps->q[1], D is ps->num[0] in decimal and H ps->num[1] as 4 hex digits. */
+enum part { P_NAME = 1, P_Q, P_R, P_D, P_H, P_PHRASE = 0x10 };
 #define NAME "\1"
 #define Q "\2"
 #define R "\3"
 #define D "\4"
 #define H "\5"
-#define KV "\6"
+
+/* The phrases that more than one message has, each stored once: byte
+ * P_PHRASE + i in a message stands for the i-th of phrases. */
+#define KV "\x10"               /* the start of most: NAME "Q": */
+#define AT_BYTE "\x11"
+#define SHA_WANT "\x12"
+#define FIRST_ON "\x13"
+#define NOT_VALID "\x14"
+#define DUPLICATE "\x15"
+#define KEY_Q "\x16"
+#define FOLDER "\x17"
+#define THAN "\x18"
+#define EMPTY "\x19"
+#define SECTION "\x1a"
+#define PATH "\x1b"
+#define BYTES "\x1c"
+#define EXPECTED "\x1d"
+#define CONFIG "\x1e"
+
+static const char phrases[] =
+	NAME " \"" Q "\": \0"                                   /* KV */
+	" at byte " D " of the line\0"                          /* AT_BYTE */
+	"sha256: " EXPECTED "64 lowercase hex digits, got \0"   /* SHA_WANT */
+	" (first on line " D ")\0"                              /* FIRST_ON */
+	KV "not a valid \0"                                     /* NOT_VALID */
+	"duplicate \0"                                          /* DUPLICATE */
+	"key \"" Q "\"\0"                                       /* KEY_Q */
+	" the manifest's folder\0"                              /* FOLDER */
+	" than \0"                                              /* THAN */
+	"empty \0"                                              /* EMPTY */
+	"section\0"                                             /* SECTION */
+	" path\0"                                               /* PATH */
+	" bytes\0"                                              /* BYTES */
+	"expected \0"                                           /* EXPECTED */
+	"[config]";                                             /* CONFIG */
 
 /* Every error, its code and its text. Those from E_NO_PLUGIN on are about
  * the whole text and have line 0. */
 #define MESSAGES(X) \
 	X(E_CR, "carriage return not followed by a line feed") \
-	X(E_LONG, "line longer than " STR(LINE_MAX_BYTES) " bytes") \
-	X(E_UTF8, "invalid UTF-8 at byte " D " of the line") \
-	X(E_NUL, "NUL byte at byte " D " of the line") \
-	X(E_CONTROL, "control character U+" H " at byte " D " of the line") \
+	X(E_LONG, "line longer" THAN STR(LINE_MAX_BYTES) BYTES) \
+	X(E_UTF8, "invalid UTF-8" AT_BYTE) \
+	X(E_NUL, "NUL byte" AT_BYTE) \
+	X(E_CONTROL, "control character U+" H AT_BYTE) \
 	X(E_BOM, "byte-order mark (U+FEFF) at the start of the file") \
-	X(E_NO_CLOSE, "section header " Q " has no closing ]") \
-	X(E_AFTER, "text after section header [" Q "]: " R) \
-	X(E_NO_EQ, "expected \"key = value\", \"[section]\" or a comment") \
+	X(E_NO_CLOSE, SECTION " header " Q " has no closing ]") \
+	X(E_AFTER, "text after " SECTION " header [" Q "]: " R) \
+	X(E_NO_EQ, EXPECTED "\"key = value\", \"[" SECTION "]\" or a comment") \
 	X(E_NO_KEY, "no key before =") \
-	X(E_KEY_CHARS, "invalid key \"" Q "\" (letters, digits and _ only)") \
-	X(E_SECTION, "unknown section [" Q "]") \
-	X(E_DUP_SECTION, "duplicate section [" NAME "] (first on line " D ")") \
-	X(E_OUTSIDE, "key \"" Q "\" outside any section") \
-	X(E_KEY, "unknown key \"" Q "\" in [" NAME "]") \
-	X(E_DUP_KEY, "duplicate key \"" Q "\" (first on line " D ")") \
-	X(E_CONFIG_LONG, "[config] key \"" Q "\": longer than " STR(CONFIG_KEY_MAX) " bytes") \
-	X(E_CONFIG_MANY, "more than " STR(CONFIG_MAX) " keys in [config]") \
-	X(E_EMPTY, "empty value for \"" NAME "\"") \
-	X(E_TOO_LONG, KV "longer than " D " bytes") \
+	X(E_KEY_CHARS, "invalid " KEY_Q " (letters, digits and _ only)") \
+	X(E_SECTION, "unknown " SECTION " [" Q "]") \
+	X(E_DUP_SECTION, DUPLICATE SECTION " [" NAME "]" FIRST_ON) \
+	X(E_OUTSIDE, KEY_Q " outside any " SECTION) \
+	X(E_KEY, "unknown " KEY_Q " in [" NAME "]") \
+	X(E_DUP_KEY, DUPLICATE KEY_Q FIRST_ON) \
+	X(E_CONFIG_LONG, CONFIG " " KEY_Q ": longer" THAN STR(CONFIG_KEY_MAX) BYTES) \
+	X(E_CONFIG_MANY, "more" THAN STR(CONFIG_MAX) " keys in " CONFIG) \
+	X(E_EMPTY, EMPTY "value for \"" NAME "\"") \
+	X(E_TOO_LONG, KV "longer" THAN D BYTES) \
 	X(E_ID, KV "use only a-z, 0-9, '.', '_' and '-'") \
 	X(E_VERSION, KV "printable ASCII without spaces only") \
-	X(E_WASM_ABS, KV "not a path relative to the manifest's folder") \
-	X(E_WASM_UP, KV "a \"..\" component leaves the manifest's folder") \
-	X(E_WASM_DOT, KV "empty or \".\" path component") \
-	X(E_SHA_LEN, "sha256: expected 64 lowercase hex digits, got " D " characters") \
-	X(E_SHA_DIGIT, "sha256: expected 64 lowercase hex digits, got '" Q "' at " D) \
-	X(E_YES_NO, KV "expected yes or no") \
-	X(E_EMPTY_ITEM, NAME ": empty item in the list") \
-	X(E_ENV_DUP, NAME ": duplicate name \"" Q "\"") \
-	X(E_DIR_DUP, NAME ": duplicate guest path \"" Q "\"") \
+	X(E_WASM_ABS, KV "not a path relative to" FOLDER) \
+	X(E_WASM_UP, KV "a \"..\" component leaves" FOLDER) \
+	X(E_WASM_DOT, KV EMPTY "or \".\"" PATH " component") \
+	X(E_SHA_LEN, SHA_WANT D " characters") \
+	X(E_SHA_DIGIT, SHA_WANT "'" Q "' at " D) \
+	X(E_YES_NO, KV EXPECTED "yes or no") \
+	X(E_EMPTY_ITEM, NAME ": " EMPTY "item in the list") \
+	X(E_ENV_DUP, NAME ": " DUPLICATE "name \"" Q "\"") \
+	X(E_DIR_DUP, NAME ": " DUPLICATE "guest" PATH " \"" Q "\"") \
 	X(E_ENV_NAME, KV "not a variable name ([A-Za-z_][A-Za-z0-9_]*)") \
-	X(E_ENV_RESERVED, KV "names starting with " RESERVED_ENV " are reserved for [config]") \
-	X(E_DIR_FORM, KV "expected HOST::GUEST or HOST::GUEST:ro") \
-	X(E_DIR_HOST, KV "empty host path") \
-	X(E_DIR_GUEST, KV "empty guest path") \
-	X(E_DIR_SPACE, KV "a path starts or ends with a space") \
-	X(E_DIR_COLONS, KV "more than one \"::\"") \
-	X(E_COUNT, KV "not a valid count") \
-	X(E_SIZE, KV "not a valid size (e.g. 65536, 64K, 16M)") \
-	X(E_DURATION, KV "not a valid duration (e.g. 500ms, 2s, 1m)") \
-	X(E_PAGE, KV "less than one 64 KiB page") \
-	X(E_POSITIVE, KV "must be more than 0") \
+	X(E_ENV_RESERVED, KV "names starting with " RESERVED_ENV " are reserved for " CONFIG) \
+	X(E_DIR_FORM, KV EXPECTED "HOST::GUEST or HOST::GUEST:ro") \
+	X(E_DIR_HOST, KV EMPTY "host" PATH) \
+	X(E_DIR_GUEST, KV EMPTY "guest" PATH) \
+	X(E_DIR_SPACE, KV "a" PATH " starts or ends with a space") \
+	X(E_DIR_COLONS, KV "more" THAN "one \"::\"") \
+	X(E_COUNT, NOT_VALID "count") \
+	X(E_SIZE, NOT_VALID "size (e.g. 65536, 64K, 16M)") \
+	X(E_DURATION, NOT_VALID "duration (e.g. 500ms, 2s, 1m)") \
+	X(E_PAGE, KV "less" THAN "one 64 KiB page") \
+	X(E_POSITIVE, KV "must be more" THAN "0") \
 	X(E_RANGE, KV "out of range (1 to " D ")") \
-	X(E_STACK_LOW, KV "less than 8 bytes (one slot)") \
-	X(E_STACK_HIGH, KV "more than 4294967295 slots of 8 bytes") \
-	X(E_NO_PLUGIN, "missing [plugin] section") \
+	X(E_STACK_LOW, KV "less" THAN "8" BYTES " (one slot)") \
+	X(E_STACK_HIGH, KV "more" THAN "4294967295 slots of 8" BYTES) \
+	X(E_NO_PLUGIN, "missing [plugin] " SECTION) \
 	X(E_MISSING, "missing required key \"" NAME "\" in [plugin]") \
 	X(E_NOMEM, "out of memory") \
 	X(E_INTERNAL, "internal error: second pass disagrees") \
@@ -221,10 +254,11 @@ static size_t put(const parser *ps, char *msg, size_t at, const char *t)
 	for (; *t; t++) {
 		char buf[QUOTE_MAX + 4];
 		const char *s = buf;
-		switch (*t) {
-		case P_KV:
-			at = put(ps, msg, at, NAME " \"" Q "\": ");
+		if (*t >= P_PHRASE && *t < ' ') {
+			at = put(ps, msg, at, nth(phrases, *t - P_PHRASE));
 			continue;
+		}
+		switch (*t) {
 		case P_NAME:
 			s = ps->name;
 			break;
