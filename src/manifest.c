@@ -147,14 +147,16 @@ static const char words[] =
 	"plugin\0capabilities\0limits\0config\0"
 	"id\0version\0wasm\0sha256\0entry\0description\0"
 	"stdin\0stdout\0stderr\0clock\0random\0env\0dir\0args\0"
-	"fuel\0memory\0timeout\0call_depth\0stack\0runtime_memory\0output\0table_elements";
+	"fuel\0memory\0timeout\0call_depth\0stack\0runtime_memory\0output\0table_elements\0"
+	"no\0yes";
 
 enum word {
 	S_PLUGIN, S_CAPS, S_LIMITS, S_CONFIG,
 	K_ID, K_VERSION, K_WASM, K_SHA256, K_ENTRY, K_DESCRIPTION,
 	K_STDIN, K_STDOUT, K_STDERR, K_CLOCK, K_RANDOM, K_ENV, K_DIR, K_ARGS,
 	K_FUEL, K_MEMORY, K_TIMEOUT, K_CALL_DEPTH, K_STACK, K_RUNTIME_MEMORY, K_OUTPUT,
-	K_TABLE_ELEMENTS, NWORDS
+	K_TABLE_ELEMENTS, NWORDS,
+	W_NO = NWORDS, W_YES            /* the values of [capabilities]' booleans */
 };
 
 /* The keys of section s are first_key[s] .. first_key[s + 1] - 1; those of
@@ -481,17 +483,16 @@ static int statement(parser *ps, ep_span line, ep_span *name, ep_span *value)
  * can climb out or alias another path. Symlinks are the host's business. */
 static int check_wasm(parser *ps, ep_span v)
 {
+	ps->q[0] = v;
 	if (v.p[0] == '/')
-		return bad(ps, E_WASM_ABS, v);
-	size_t start = 0;
-	for (size_t i = 0; i <= v.n; i++) {
+		return fail(ps, E_WASM_ABS);
+	for (size_t i = 0, start = 0; i <= v.n; i++) {
 		if (i < v.n && v.p[i] != '/')
 			continue;
-		ep_span c = span(v.p + start, i - start);
-		if (eq(c, ".."))
-			return bad(ps, E_WASM_UP, v);
-		if (c.n == 0 || eq(c, "."))
-			return bad(ps, E_WASM_DOT, v);
+		/* The bad components, "", "." and "..", are the prefixes of "..". */
+		size_t n = i - start;
+		if (n <= 2 && memcmp(v.p + start, "..", n) == 0)
+			return fail(ps, n == 2 ? E_WASM_UP : E_WASM_DOT);
 		start = i + 1;
 	}
 	return 0;
@@ -514,24 +515,17 @@ static int sha256(parser *ps, ep_span v)
 	return 0;
 }
 
-/* One item of env or dir, checked, with the part that must differ from
- * the other items' in *key. */
-typedef union item {
-	ep_mf_env env;
-	ep_mf_dir dir;
-} item;
-
-/* env: NAME or NAME=value. */
-static int env_item(parser *ps, ep_span it, item *u, ep_span *key)
+/* env: NAME or NAME=value, checked into *e; *key is NAME, which must
+ * differ from the other items'. */
+static int env_item(parser *ps, ep_span it, ep_mf_env *e, ep_span *key)
 {
-	ep_mf_env *e = &u->env;
 	const char *eqs = memchr(it.p, '=', it.n);
-	memset(e, 0, sizeof *e);
 	e->name = it;
+	e->value = span(NULL, 0);
+	e->has_value = eqs != NULL;
 	if (eqs) {
 		e->name.n = (size_t)(eqs - it.p);
 		e->value = span(eqs + 1, it.n - e->name.n - 1);
-		e->has_value = 1;
 	}
 	*key = e->name;
 	int ok = e->name.n && !(e->name.p[0] >= '0' && e->name.p[0] <= '9');
@@ -554,21 +548,19 @@ static size_t colons(ep_span s)
 	return k + 1 < s.n ? k : s.n;
 }
 
-/* dir: HOST::GUEST or HOST::GUEST:ro, split at the first "::". */
-static int dir_item(parser *ps, ep_span it, item *u, ep_span *key)
+/* dir: HOST::GUEST or HOST::GUEST:ro, split at the first "::", checked
+ * into *d; *key is GUEST, which must differ from the other items'. */
+static int dir_item(parser *ps, ep_span it, ep_mf_dir *d, ep_span *key)
 {
-	ep_mf_dir *d = &u->dir;
 	size_t k = colons(it);
 	ps->q[0] = it;
 	if (k == it.n)
 		return fail(ps, E_DIR_FORM);
-	memset(d, 0, sizeof *d);
 	d->host = span(it.p, k);
 	d->guest = span(it.p + k + 2, it.n - k - 2);
-	if (d->guest.n >= 3 && memcmp(d->guest.p + d->guest.n - 3, ":ro", 3) == 0) {
+	d->readonly = d->guest.n >= 3 && memcmp(d->guest.p + d->guest.n - 3, ":ro", 3) == 0;
+	if (d->readonly)
 		d->guest.n -= 3;
-		d->readonly = 1;
-	}
 	*key = d->guest;
 	if (d->host.n == 0)
 		return fail(ps, E_DIR_HOST);
@@ -579,6 +571,12 @@ static int dir_item(parser *ps, ep_span it, item *u, ep_span *key)
 	if (colons(d->guest) != d->guest.n)
 		return fail(ps, E_DIR_COLONS);
 	return 0;
+}
+
+/* An env or dir item into *dst (an ep_mf_env or ep_mf_dir). */
+static int item(parser *ps, int l, ep_span it, void *dst, ep_span *key)
+{
+	return l == L_ENV ? env_item(ps, it, dst, key) : dir_item(ps, it, dst, key);
 }
 
 /* Counts an item of list l; on the second pass, the index to store it at.
@@ -595,32 +593,31 @@ static size_t add(parser *ps, int l)
 static int list(parser *ps, int l, ep_span v)
 {
 	ep_manifest *m = ps->m;
-	int (*const parse)(parser *, ep_span, item *, ep_span *) = l == L_ENV ? env_item : dir_item;
 	ep_span rest = v, it, prev, key, pkey;
-	item u, pu;
+	union {
+		ep_mf_env env;
+		ep_mf_dir dir;
+	} scratch;
 	m->has_args |= l == L_ARGS;
 	while (next_item(&rest, &it, l == L_ARGS)) {
 		if (it.n == 0)
 			return fail(ps, E_EMPTY_ITEM);
-		if (l != L_ARGS) {
-			if (parse(ps, it, &u, &key) < 0)
-				return -1;
-			for (ep_span back = v; next_item(&back, &prev, 0) && prev.p < it.p;) {
-				parse(ps, prev, &pu, &pkey);
-				if (same(pkey, key))
-					return bad(ps, E_ENV_DUP + l, key);
-			}
-		}
 		size_t i = add(ps, l);
-		if (i == (size_t)-1)
+		int store = i != (size_t)-1;
+		if (l == L_ARGS) {
+			if (store)
+				m->args[i] = it;
 			continue;
-		if (l == L_ENV) {
-			m->env[i] = u.env;
-		} else if (l == L_DIR) {
-			m->dir[i] = u.dir;
+		}
+		if (store && l == L_DIR)
 			m->line_dir[i] = ps->line;
-		} else {
-			m->args[i] = it;
+		if (item(ps, l, it, !store ? (void *)&scratch : l == L_ENV ? (void *)&m->env[i] : (void *)&m->dir[i],
+		         &key) < 0)
+			return -1;
+		for (ep_span back = v; next_item(&back, &prev, 0) && prev.p < it.p;) {
+			item(ps, l, prev, &scratch, &pkey);
+			if (same(pkey, key))
+				return bad(ps, E_ENV_DUP + l, key);
 		}
 	}
 	return 0;
@@ -653,13 +650,11 @@ static int key_value(parser *ps, int k, ep_span v)
 	if (k >= K_ENV)
 		return list(ps, k - K_ENV, v);
 	if (k >= K_STDIN) {
+		int yes = find(v, W_NO, W_YES + 1) - W_NO;
 		unsigned bit = 1u << (k - K_STDIN);
-		if (eq(v, "yes"))
-			m->caps |= bit;
-		else if (eq(v, "no"))
-			m->caps &= ~bit;
-		else
+		if (yes > 1)
 			return bad(ps, E_YES_NO, v);
+		m->caps = yes ? m->caps | bit : m->caps & ~bit;
 		return 0;
 	}
 	if (k == K_SHA256)
@@ -668,8 +663,10 @@ static int key_value(parser *ps, int k, ep_span v)
 	             (size_t)(k - K_ID - (k > K_SHA256)) * sizeof(ep_span)) = v;
 	if (k == K_WASM)
 		return check_wasm(ps, v);
-	size_t max = k == K_ID ? ID_MAX : k == K_VERSION ? VERSION_MAX : k == K_ENTRY ? ENTRY_MAX : SIZE_MAX;
-	ps->num[0] = max;
+	/* By key from K_ID; no line is longer than a description may be. */
+	static const unsigned short max_len[] = { ID_MAX, VERSION_MAX, 0, 0, ENTRY_MAX, LINE_MAX_BYTES };
+	size_t max = max_len[k - K_ID];
+	ps->num[0] = (uint32_t)max;
 	if (v.n > max)
 		return bad(ps, E_TOO_LONG, v);
 	for (size_t i = 0; i < v.n; i++) {
