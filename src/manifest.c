@@ -167,19 +167,20 @@ static const unsigned char first_key[] = { K_ID, K_STDIN, K_FUEL, NWORDS };
  * options, and the codes of a value below min and above max. */
 enum unit { U_COUNT, U_SIZE, U_DURATION };   /* in the order of E_COUNT ... */
 
+static const uint64_t limit_max[] = { UINT64_MAX, 100000000, 8ull * UINT32_MAX + 7, UINT32_MAX };
+
 static const struct limit_def {
-	uint64_t max;
 	uint32_t min;
-	unsigned char unit, low, high;
+	unsigned char unit, max, low, high;     /* max: an index into limit_max */
 } limit_defs[] = {
-	{ UINT64_MAX, 0, U_COUNT, 0, 0 },                           /* fuel */
-	{ UINT64_MAX, 65536, U_SIZE, E_PAGE, 0 },                   /* memory */
-	{ UINT64_MAX, 1, U_DURATION, E_POSITIVE, 0 },               /* timeout */
-	{ 100000000, 1, U_COUNT, E_RANGE, E_RANGE },                /* call_depth */
-	{ 8ull * UINT32_MAX + 7, 8, U_SIZE, E_STACK_LOW, E_STACK_HIGH }, /* stack: 2^32-1 slots */
-	{ UINT64_MAX, 1, U_SIZE, E_POSITIVE, 0 },                   /* runtime_memory */
-	{ UINT64_MAX, 0, U_SIZE, 0, 0 },                            /* output: 0 is "no output at all" */
-	{ UINT32_MAX, 1, U_COUNT, E_RANGE, E_RANGE },               /* table_elements */
+	{ 0, U_COUNT, 0, 0, 0 },                            /* fuel */
+	{ 65536, U_SIZE, 0, E_PAGE, 0 },                    /* memory */
+	{ 1, U_DURATION, 0, E_POSITIVE, 0 },                /* timeout */
+	{ 1, U_COUNT, 1, E_RANGE, E_RANGE },                /* call_depth */
+	{ 8, U_SIZE, 2, E_STACK_LOW, E_STACK_HIGH },        /* stack: 2^32-1 slots of 8 bytes */
+	{ 1, U_SIZE, 0, E_POSITIVE, 0 },                    /* runtime_memory */
+	{ 0, U_SIZE, 0, 0, 0 },                             /* output: 0 is "no output at all" */
+	{ 1, U_COUNT, 3, E_RANGE, E_RANGE },                /* table_elements */
 };
 
 static int (*const parse_unit[])(const char *, size_t, uint64_t *) = {
@@ -213,13 +214,12 @@ typedef struct parser {
 	size_t len, pos;
 	uint32_t line;                  /* of the line being read, 1-based */
 	int sec;                        /* the section being read; -1 before the first */
-	int fill;                       /* second pass: store list items */
 	/* What a message names, quotes and counts. */
 	const char *name;
 	ep_span q[2];
 	uint32_t num[2];
 	size_t n[NLISTS];               /* items so far, this pass */
-	size_t cap[NLISTS];             /* what the first pass counted */
+	size_t cap[NLISTS];             /* what the first pass counted; 0 on it */
 	uint32_t seen[NWORDS];          /* the line of each section and key so far; 0: not yet */
 	config_seen config[CONFIG_MAX]; /* [config] keys so far (n[L_CONFIG] of them) */
 } parser;
@@ -362,32 +362,20 @@ static int next_item(ep_span *rest, ep_span *item, int words)
 
 /* Length of the UTF-8 sequence at s[0..n) and its code point, or 0 when it
  * is not one: strict, so no overlong forms, surrogates or values past
- * U+10FFFF. */
+ * U+10FFFF. A lead byte of 0xc2 or more cannot make an overlong pair. */
 static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, v = c & 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, v = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
+	unsigned c = s[0];
+	size_t len = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+	uint32_t v = len > 1 ? c & (0x7fu >> len) : c;
+	if (len == 0 || len > n)
 		return 0;
 	for (size_t i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		v = v << 6 | (s[i] & 0x3f);
 	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+	if ((len > 2 && v < 1u << (5 * len - 4)) || v > 0x10ffff || v >> 11 == 0x1b)
 		return 0;
 	*cp = v;
 	return len;
@@ -435,9 +423,15 @@ static int next_line(parser *ps, ep_span *out)
 
 enum stmt { ST_BLANK, ST_SECTION, ST_KEY };
 
-static int is_key_char(char c)
+/* 1 when s is all of A-Z a-z 0-9 _ (or empty). */
+static int key_chars(ep_span s)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
 }
 
 /* Splits a line into a section header (*name) or a key and its value.
@@ -464,9 +458,8 @@ static int statement(parser *ps, ep_span line, ep_span *name, ep_span *value)
 	*name = trim(span(t.p, (size_t)(eqs - t.p)));
 	if (name->n == 0)
 		return fail(ps, E_NO_KEY);
-	for (size_t i = 0; i < name->n; i++)
-		if (!is_key_char(name->p[i]))
-			return bad(ps, E_KEY_CHARS, *name);
+	if (!key_chars(*name))
+		return bad(ps, E_KEY_CHARS, *name);
 	ep_span v = trim(span(eqs + 1, t.n - (size_t)(eqs - t.p) - 1));
 	size_t n = 0;
 	for (; n < v.n; n++)
@@ -528,10 +521,7 @@ static int env_item(parser *ps, ep_span it, ep_mf_env *e, ep_span *key)
 		e->value = span(eqs + 1, it.n - e->name.n - 1);
 	}
 	*key = e->name;
-	int ok = e->name.n && !(e->name.p[0] >= '0' && e->name.p[0] <= '9');
-	for (size_t i = 0; i < e->name.n; i++)
-		ok &= is_key_char(e->name.p[i]);
-	if (!ok)
+	if (!e->name.n || (e->name.p[0] >= '0' && e->name.p[0] <= '9') || !key_chars(e->name))
 		return bad(ps, E_ENV_NAME, e->name);
 	if (e->name.n >= sizeof RESERVED_ENV - 1 &&
 	    memcmp(e->name.p, RESERVED_ENV, sizeof RESERVED_ENV - 1) == 0)
@@ -580,12 +570,12 @@ static int item(parser *ps, int l, ep_span it, void *dst, ep_span *key)
 }
 
 /* Counts an item of list l; on the second pass, the index to store it at.
- * (size_t)-1 on the first pass, and past what the first pass counted,
- * which the final count check then reports. */
+ * (size_t)-1 on the first pass (cap 0), and past what the first pass
+ * counted, which the final count check then reports. */
 static size_t add(parser *ps, int l)
 {
 	size_t i = ps->n[l]++;
-	return ps->fill && i < ps->cap[l] ? i : (size_t)-1;
+	return i < ps->cap[l] ? i : (size_t)-1;
 }
 
 /* env, dir and args. Duplicates are found by splitting the items before
@@ -628,11 +618,12 @@ static int limit(parser *ps, int i, ep_span v)
 	const struct limit_def *d = &limit_defs[i];
 	ep_mf_limits *l = &ps->m->limits;
 	uint64_t n;
+	uint64_t max = limit_max[d->max];
 	ps->q[0] = v;
-	ps->num[0] = d->max;
+	ps->num[0] = (uint32_t)max;     /* what E_RANGE says: its maxima fit */
 	if (!parse_unit[d->unit](v.p, v.n, &n))
 		return fail(ps, E_COUNT + d->unit);
-	if (n < d->min || n > d->max)
+	if (n < d->min || n > max)
 		return fail(ps, n < d->min ? d->low : d->high);
 	*(int *)((char *)l + offsetof(ep_mf_limits, has_fuel) + (size_t)i * sizeof(int)) = 1;
 	*(uint64_t *)((char *)l + offsetof(ep_mf_limits, fuel) + (size_t)i * sizeof(uint64_t)) = n;
@@ -642,7 +633,6 @@ static int limit(parser *ps, int i, ep_span v)
 static int key_value(parser *ps, int k, ep_span v)
 {
 	ep_manifest *m = ps->m;
-	ps->name = nth(words, k);
 	if (v.n == 0 && k != K_DESCRIPTION && k != K_ARGS)
 		return fail(ps, E_EMPTY);
 	if (k >= K_FUEL)
@@ -842,27 +832,22 @@ ep_status ep_manifest_parse(const char *buf, size_t len, ep_alloc_fn alloc, void
 	ps->len = len;
 	ps->m = out;
 	memset(out, 0, sizeof *out);
-	int malformed = pass(ps) < 0;
+	int r = pass(ps);
 	/* Counted (or not valid); now allocate exactly that much, then store. */
 	memset(out, 0, sizeof *out);
-	if (malformed)
+	if (r < 0)
 		return EP_ERR_MALFORMED;
 	out->nenv = ps->n[L_ENV];
 	out->ndir = ps->n[L_DIR];
 	out->nargs = ps->n[L_ARGS];
 	out->nconfig = ps->n[L_CONFIG];
-	if (lists(out, alloc, ud, 1) < 0) {
-		ep_manifest_free(out, alloc, ud);
-		fail(ps, E_NOMEM);
-		return EP_ERR_NOMEM;
-	}
 	memcpy(ps->cap, ps->n, sizeof ps->n);
-	ps->fill = 1;
 	/* The text passed once, so it passes again; the counts must agree. */
-	if (pass(ps) < 0 || memcmp(ps->n, ps->cap, sizeof ps->n) != 0) {
-		ep_manifest_free(out, alloc, ud);
-		fail(ps, E_INTERNAL);
-		return EP_ERR_MALFORMED;
-	}
-	return EP_OK;
+	int code = lists(out, alloc, ud, 1) < 0 ? E_NOMEM :
+	           pass(ps) < 0 || memcmp(ps->n, ps->cap, sizeof ps->n) != 0 ? E_INTERNAL : 0;
+	if (!code)
+		return EP_OK;
+	ep_manifest_free(out, alloc, ud);
+	fail(ps, code);
+	return code == E_NOMEM ? EP_ERR_NOMEM : EP_ERR_MALFORMED;
 }
