@@ -474,9 +474,8 @@ static int statement(parser *ps, ep_span line, ep_span *name, ep_span *value)
 /* The module's path stays inside the manifest's folder: relative, and
  * every component a real name (no "", "." or ".."), so no spelling of it
  * can climb out or alias another path. Symlinks are the host's business. */
-static int check_wasm(parser *ps, ep_span v)
+static int check_wasm(parser *ps, ep_span v)   /* ps->q[0] is v (key_value) */
 {
-	ps->q[0] = v;
 	if (v.p[0] == '/')
 		return fail(ps, E_WASM_ABS);
 	for (size_t i = 0, start = 0; i <= v.n; i++) {
@@ -613,13 +612,12 @@ static int list(parser *ps, int l, ep_span v)
 	return 0;
 }
 
-static int limit(parser *ps, int i, ep_span v)
+static int limit(parser *ps, int i, ep_span v)   /* ps->q[0] is v (key_value) */
 {
 	const struct limit_def *d = &limit_defs[i];
 	ep_mf_limits *l = &ps->m->limits;
 	uint64_t n;
 	uint64_t max = limit_max[d->max];
-	ps->q[0] = v;
 	ps->num[0] = (uint32_t)max;     /* what E_RANGE says: its maxima fit */
 	if (!parse_unit[d->unit](v.p, v.n, &n))
 		return fail(ps, E_COUNT + d->unit);
@@ -633,6 +631,7 @@ static int limit(parser *ps, int i, ep_span v)
 static int key_value(parser *ps, int k, ep_span v)
 {
 	ep_manifest *m = ps->m;
+	ps->q[0] = v;           /* what most messages quote */
 	if (v.n == 0 && k != K_DESCRIPTION && k != K_ARGS)
 		return fail(ps, E_EMPTY);
 	if (k >= K_FUEL)
@@ -643,7 +642,7 @@ static int key_value(parser *ps, int k, ep_span v)
 		int yes = find(v, W_NO, W_YES + 1) - W_NO;
 		unsigned bit = 1u << (k - K_STDIN);
 		if (yes > 1)
-			return bad(ps, E_YES_NO, v);
+			return fail(ps, E_YES_NO);
 		m->caps = yes ? m->caps | bit : m->caps & ~bit;
 		return 0;
 	}
@@ -658,13 +657,13 @@ static int key_value(parser *ps, int k, ep_span v)
 	size_t max = max_len[k - K_ID];
 	ps->num[0] = (uint32_t)max;
 	if (v.n > max)
-		return bad(ps, E_TOO_LONG, v);
+		return fail(ps, E_TOO_LONG);
 	for (size_t i = 0; i < v.n; i++) {
 		char c = v.p[i];
 		if (k == K_ID && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return bad(ps, E_ID, v);
+			return fail(ps, E_ID);
 		if (k == K_VERSION && ((unsigned char)c <= ' ' || (unsigned char)c > '~'))
-			return bad(ps, E_VERSION, v);
+			return fail(ps, E_VERSION);
 	}
 	return 0;
 }
@@ -733,8 +732,10 @@ static int pass(parser *ps)
 			if (key_value(ps, k, value) < 0)
 				return -1;
 		} else if ((i = add(ps, L_CONFIG)) != (size_t)-1) {
-			ep_mf_config e = { name, value, ps->line };
-			m->config[i] = e;
+			ep_mf_config *c = &m->config[i];
+			c->key = name;
+			c->value = value;
+			c->line = ps->line;
 		}
 	}
 	if (r < 0)
@@ -844,8 +845,8 @@ ep_status ep_manifest_parse(const char *buf, size_t len, ep_alloc_fn alloc, void
 	memcpy(ps->cap, ps->n, sizeof ps->n);
 	/* The text passed once, so it passes again; the counts must agree. */
 	int code = lists(out, alloc, ud, 1) < 0 ? E_NOMEM :
-	           pass(ps) < 0 || memcmp(ps->n, ps->cap, sizeof ps->n) != 0 ? E_INTERNAL : 0;
-	if (!code)
+	           pass(ps) < 0 || memcmp(ps->n, ps->cap, sizeof ps->n) != 0 ? E_INTERNAL : NCODES;
+	if (code == NCODES)
 		return EP_OK;
 	ep_manifest_free(out, alloc, ud);
 	fail(ps, code);
