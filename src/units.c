@@ -13,7 +13,7 @@
  * entry ends it. "m" is minutes for durations and MiB for sizes: each
  * table is read alone. */
 static const uint32_t mul[] = { 1, 1u << 10, 1u << 20, 1u << 30, 1000, 60000 };
-static const char count_units[] = "0";
+static const char count_units[] = "0\0";
 static const char size_units[] = "0\0" "0b\0" "1k\0" "1kib\0" "2m\0" "2mib\0" "3g\0" "3gib\0";
 static const char duration_units[] = "4\0" "0ms\0" "4s\0" "5m\0";
 
