@@ -4,25 +4,22 @@
  * syntax: ranges (a page at least, non-zero) belong to whoever asks.
  * Never allocates, never reads past s[n), needs no NUL terminator.
  */
+#include <string.h>
+
 #include "units.h"
 
-typedef struct unit {
-	const char *name;       /* lowercase; "" is a bare number */
-	uint64_t mul;
-} unit;
+/* A unit table: entries "Cname", each a multiplier code C (a digit,
+ * indexing mul) and a lowercase name, "" being a bare number; an empty
+ * entry ends it. "m" is minutes for durations and MiB for sizes: each
+ * table is read alone. */
+static const uint32_t mul[] = { 1, 1u << 10, 1u << 20, 1u << 30, 1000, 60000 };
+static const char count_units[] = "0\0";
+static const char size_units[] = "0\0" "0b\0" "1k\0" "1kib\0" "2m\0" "2mib\0" "3g\0" "3gib\0";
+static const char duration_units[] = "4\0" "0ms\0" "4s\0" "5m\0";
 
-static const unit size_units[] = {
-	{ "", 1 }, { "b", 1 }, { "k", 1u << 10 }, { "kib", 1u << 10 }, { "m", 1u << 20 },
-	{ "mib", 1u << 20 }, { "g", 1u << 30 }, { "gib", 1u << 30 }, { NULL, 0 }
-};
-
-/* "m" is minutes here and MiB for sizes: each table is read alone. */
-static const unit duration_units[] = {
-	{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { NULL, 0 }
-};
-
-/* The leading digits of s[0..n): how many, with their value in *out; or
- * (size_t)-1 when the value passes 2^64-1. Leading zeros are just digits. */
+/* The leading digits of s[0..n): how many, with their value in *out; 0
+ * when there are none or their value passes 2^64-1. Leading zeros are
+ * just digits. */
 static size_t digits(const char *s, size_t n, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -30,21 +27,11 @@ static size_t digits(const char *s, size_t n, uint64_t *out)
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 		uint64_t d = (uint64_t)(s[i] - '0');
 		if (v > (UINT64_MAX - d) / 10)
-			return (size_t)-1;
+			return 0;
 		v = v * 10 + d;
 	}
 	*out = v;
 	return i;
-}
-
-int ep_parse_count(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v;
-	size_t d = digits(s, n, &v);
-	if (d == 0 || d == (size_t)-1 || d != n)
-		return 0;
-	*out = v;
-	return 1;
 }
 
 static int lower_eq(const char *s, size_t n, const char *lower)
@@ -60,21 +47,27 @@ static int lower_eq(const char *s, size_t n, const char *lower)
 	return lower[i] == '\0';
 }
 
-static int with_unit(const char *s, size_t n, const unit *units, uint64_t *out)
+static int with_unit(const char *s, size_t n, const char *u, uint64_t *out)
 {
 	uint64_t v;
 	size_t d = digits(s, n, &v);
-	if (d == 0 || d == (size_t)-1)
+	if (d == 0)
 		return 0;
-	for (const unit *u = units; u->name; u++) {
-		if (lower_eq(s + d, n - d, u->name)) {
-			if (v > UINT64_MAX / u->mul)
+	for (; *u; u += strlen(u) + 1) {
+		if (lower_eq(s + d, n - d, u + 1)) {
+			uint64_t m = mul[*u - '0'];
+			if (v > UINT64_MAX / m)
 				return 0;
-			*out = v * u->mul;
+			*out = v * m;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int ep_parse_count(const char *s, size_t n, uint64_t *out)
+{
+	return with_unit(s, n, count_units, out);
 }
 
 int ep_parse_size(const char *s, size_t n, uint64_t *out)
