@@ -49,7 +49,9 @@ CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(
 	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
-OPT_SMALL := -Os
+# -fconserve-stack stops inlining that would grow stack frames: 2.5% less
+# code for the -Os objects, and loading measured no slower (callgrind).
+OPT_SMALL := -Os -fconserve-stack
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
