@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fmt.h"
 
@@ -237,30 +238,51 @@ int ep_fprintf(FILE *f, const char *fmt, ...)
 }
 
 /* musl's wording for the errors a host file operation can meet; anything
- * rarer is musl's "No error information". libc's strerror table costs 2 KB of the size
- * budget for messages no command prints. */
-static const struct { unsigned char code; const char *text; } errors[] = {
-	{ EPERM, "Operation not permitted" }, { ENOENT, "No such file or directory" },
-	{ EINTR, "Interrupted system call" }, { EIO, "I/O error" },
-	{ EBADF, "Bad file descriptor" }, { EAGAIN, "Resource temporarily unavailable" },
-	{ ENOMEM, "Out of memory" }, { EACCES, "Permission denied" },
-	{ EBUSY, "Resource busy" }, { EEXIST, "File exists" },
-	{ EXDEV, "Cross-device link" }, { ENOTDIR, "Not a directory" },
-	{ EISDIR, "Is a directory" }, { EINVAL, "Invalid argument" },
-	{ ENFILE, "Too many open files in system" }, { EMFILE, "No file descriptors available" },
-	{ ETXTBSY, "Text file busy" }, { EFBIG, "File too large" },
-	{ ENOSPC, "No space left on device" }, { EROFS, "Read-only file system" },
-	{ EMLINK, "Too many links" }, { EPIPE, "Broken pipe" },
-	{ ENAMETOOLONG, "Filename too long" }, { ENOSYS, "Function not implemented" },
-	{ ENOTEMPTY, "Directory not empty" }, { ELOOP, "Symbolic link loop" },
-	{ EOVERFLOW, "Value too large for data type" }, { ENODEV, "No such device" },
-	{ ENXIO, "No such device or address" }, { ETIMEDOUT, "Operation timed out" },
+ * rarer is musl's "No error information". libc's strerror table costs 2 KB
+ * of the size budget for messages no command prints. The texts are one
+ * string, NUL after each, in the order of error_codes: a table of pointers
+ * would cost 16 bytes an entry on 64-bit boards. */
+static const char errors[] =
+	"Operation not permitted\0"
+	"No such file or directory\0"
+	"Interrupted system call\0"
+	"I/O error\0"
+	"Bad file descriptor\0"
+	"Resource temporarily unavailable\0"
+	"Out of memory\0"
+	"Permission denied\0"
+	"Resource busy\0"
+	"File exists\0"
+	"Cross-device link\0"
+	"Not a directory\0"
+	"Is a directory\0"
+	"Invalid argument\0"
+	"Too many open files in system\0"
+	"No file descriptors available\0"
+	"Text file busy\0"
+	"File too large\0"
+	"No space left on device\0"
+	"Read-only file system\0"
+	"Too many links\0"
+	"Broken pipe\0"
+	"Filename too long\0"
+	"Function not implemented\0"
+	"Directory not empty\0"
+	"Symbolic link loop\0"
+	"Value too large for data type\0"
+	"No such device\0"
+	"No such device or address\0"
+	"Operation timed out\0"
+;
+static const unsigned char error_codes[] = {
+	EPERM, ENOENT, EINTR, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EBUSY, EEXIST, EXDEV, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE, ETXTBSY, EFBIG, ENOSPC, EROFS, EMLINK, EPIPE, ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EOVERFLOW, ENODEV, ENXIO, ETIMEDOUT
 };
 
 const char *ep_strerror(int e)
 {
-	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-		if (errors[i].code == e)
-			return errors[i].text;
+	const char *t = errors;
+	for (size_t i = 0; i < sizeof error_codes; i++, t += strlen(t) + 1)
+		if (error_codes[i] == e)
+			return t;
 	return "No error information";
 }
