@@ -35,7 +35,8 @@ enum {
 #define CLI_PRINTF(a, b)
 #endif
 
-/* "edgeplug: MESSAGE" and the usage lines on stderr; returns RC_USAGE. */
+/* "edgeplug: MESSAGE" and the usage lines on stderr: usage up to its first
+ * blank line, so a command's help text serves; returns RC_USAGE. */
 int cli_usage(const char *usage, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* "edgeplug: MESSAGE" on stderr; returns rc. */
 int cli_fail(int rc, const char *fmt, ...) CLI_PRINTF(2, 3);

@@ -15,11 +15,9 @@
 
 static const char help_inspect[] =
 	"usage: edgeplug inspect [--json] FILE.wasm\n"
-	"\n"
-	"Describes a module: sections, imports and exports with their types, memory\n"
-	"and table limits, globals, the start function, custom sections and the\n"
-	"features beyond WebAssembly 1.0 it uses (docs/cli.md).\n"
-	"exit status: 0 shown, 64 usage, 65 malformed or invalid, 66 cannot read\n";
+	"Sections, imports, exports and their types, limits, globals, custom sections\n"
+	"and features of a module (docs/cli.md).\n"
+	"exit: 0 shown, 64 usage, 65 malformed or invalid, 66 unreadable\n";
 
 static void out_types(cli_out *o, const char *key, const uint8_t *t, uint32_t n)
 {

@@ -268,13 +268,9 @@ static void print_why(const cli_plugin *p)
 
 static const char help_verify[] =
 	"usage: edgeplug verify [--trust KEY.pub|DIR]... PLUGIN.ini\n"
-	"\n"
-	"Checks PLUGIN.ini.sig against the trusted keys (--trust, else\n"
-	"/etc/edgeplug/trusted.d) and the wasm against its sha256 (docs/signing.md).\n"
-	"Prints 'PLUGIN.ini: ok (key KEYID NAME)', or one line naming the check that\n"
-	"failed: no signature, bad signature, unknown key, sha256 mismatch, wasm missing.\n"
-	"exit status: 0 trusted, 64 usage, 65 malformed manifest, 66 cannot read,\n"
-	"77 not trusted (or no trust store, or an unsafe one)\n";
+	"Checks PLUGIN.ini.sig against the trusted keys (default /etc/edgeplug/trusted.d)\n"
+	"and the wasm against its sha256; one line names a failed check (docs/signing.md).\n"
+	"exit: 0 trusted, 64 usage, 65 malformed, 66 unreadable, 77 not trusted\n";
 
 static int cmd_verify(int argc, char **argv)
 {
@@ -323,12 +319,9 @@ const cli_command cli_cmd_verify = {
 
 static const char help_audit[] =
 	"usage: edgeplug audit [--json] [--trust KEY.pub|DIR]... PLUGIN.ini\n"
-	"\n"
-	"What PLUGIN.ini grants and how far to trust it: id, version, pin and\n"
-	"signature status, every capability with a risk level (none, low, medium,\n"
-	"high), every limit in force, the wasm's imports and those the grants leave\n"
-	"unusable (docs/cli.md). A failed check is shown, not an error.\n"
-	"exit status: 0 shown, 64 usage, 65 malformed manifest, 66 cannot read\n";
+	"A plugin's id, pin and signature, capabilities with risk levels, limits in\n"
+	"force, and imports its grants leave unusable (docs/cli.md).\n"
+	"exit: 0 shown, 64 usage, 65 malformed, 66 unreadable\n";
 
 /* What each WASI function needs of the grants to be of any use. */
 enum { NEED_NONE, NEED_FD, NEED_DIR, NEED_ENV, NEED_CLOCK, NEED_RANDOM, NEED_STDIN };
@@ -503,11 +496,9 @@ const cli_command cli_cmd_audit = {
 
 static const char help_list[] =
 	"usage: edgeplug list [--json] [--trust KEY.pub|DIR]... DIR\n"
-	"\n"
-	"Each manifest (*.ini) of DIR with its id, version, signature (trusted,\n"
-	"unsigned, unknown-key, bad-signature, malformed, unchecked) and sha256 (ok,\n"
-	"mismatch, missing); one that does not parse is listed with its error.\n"
-	"exit status: 0 listed, 64 usage, 66 DIR cannot be read, 77 unsafe trust store\n";
+	"Each manifest of DIR with id, version, signature and sha256 state, or its\n"
+	"error (docs/cli.md).\n"
+	"exit: 0 listed, 64 usage, 66 unreadable, 77 unsafe trust store\n";
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -624,12 +615,9 @@ const cli_command cli_cmd_list = {
 
 static const char help_doctor[] =
 	"usage: edgeplug doctor [--json] [--trust KEY.pub|DIR]... [DIR]\n"
-	"\n"
-	"Checks this host before deploying, one 'pass', 'warn' or 'fail' line each:\n"
-	"the trust store (present, holding keys, not writable by others), the\n"
-	"kernel's confinement of paths (openat2 RESOLVE_BENEATH), and that each\n"
-	"manifest in DIR verifies (docs/cli.md).\n"
-	"exit status: 0 nothing failed, 1 a check failed, 64 usage\n";
+	"pass/warn/fail per check: trust store, kernel path confinement, and each\n"
+	"manifest in DIR verifying (docs/cli.md).\n"
+	"exit: 0 nothing failed, 1 a check failed, 64 usage\n";
 
 typedef struct doctor {
 	cli_out w;

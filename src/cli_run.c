@@ -37,15 +37,12 @@ static const char help_validate[] =
 	"       edgeplug run --invoke NAME [OPTION...] FILE.wasm [ARG...]\n" \
 	"       edgeplug run [LIMIT...] [--trust KEY|DIR] [--report FILE] PLUGIN.ini [ARG...]\n"
 
-static const char usage_run[] = USAGE_RUN;
-
 static const char help_run[] =
 	USAGE_RUN
 	"\n"
-	"Runs FILE.wasm once as a WASI command (ARGs are argv[1...]), calls one\n"
-	"export with --invoke (ARGs read by its parameter types; results print as\n"
-	"TYPE:VALUE), or runs a PLUGIN.ini manifest with exactly its grants and\n"
-	"limits after checking its signature and pin (docs/cli.md, docs/manifest.md).\n"
+	"Runs a WASI command, calls one export (--invoke: ARGs by its parameter\n"
+	"types, results as TYPE:VALUE), or runs a signed, pinned manifest with\n"
+	"exactly its grants and limits (docs/cli.md, docs/manifest.md).\n"
 	"\n"
 	"  --invoke NAME          call NAME instead of _start\n"
 	"  --dir HOST[::GUEST]    grant a directory; --dir-ro: read-only\n"
@@ -253,7 +250,7 @@ static int budget_option(run_opts *o, int argc, char **argv, int *i)
 		return 0;
 	const char *opt = ep_budget_flag[k];
 	if (got < 0)
-		return -cli_usage(usage_run, "run: %s needs a value", opt);
+		return -cli_usage(help_run, "run: %s needs a value", opt);
 	size_t n = strlen(v);
 	uint64_t x;
 	int ok;
@@ -274,7 +271,7 @@ static int budget_option(run_opts *o, int argc, char **argv, int *i)
 	case EP_B_MEMORY:
 		ok = ep_parse_size(v, n, &x);
 		if (ok && x < 65536)
-			return -cli_usage(usage_run, "run: --max-memory \"%s\": less than one 64 KiB page", v);
+			return -cli_usage(help_run, "run: --max-memory \"%s\": less than one 64 KiB page", v);
 		break;
 	case EP_B_STACK:
 		ok = ep_parse_size(v, n, &x) && x >= 8 && x / 8 <= UINT32_MAX;
@@ -295,7 +292,7 @@ static int budget_option(run_opts *o, int argc, char **argv, int *i)
 		break;
 	}
 	if (!ok)
-		return -cli_usage(usage_run, "run: %s \"%s\": not a valid %s", opt, v, kind);
+		return -cli_usage(help_run, "run: %s \"%s\": not a valid %s", opt, v, kind);
 	*ep_budget_at(&o->want, k) = x;
 	o->asked |= 1u << k;
 	return 1;
@@ -312,14 +309,14 @@ static int capability_option(run_opts *o, int argc, char **argv, int *i)
 		const char *opt = strncmp(a, "--dir-ro", 8) == 0 ? "--dir-ro" : "--dir";
 		const char *guest;
 		if (got < 0)
-			return -cli_usage(usage_run, "run: %s needs HOST[::GUEST]", opt);
+			return -cli_usage(help_run, "run: %s needs HOST[::GUEST]", opt);
 		if (split_dir(v, &guest) == 0)
-			return -cli_usage(usage_run, "run: %s \"%s\": no host directory", opt, v);
+			return -cli_usage(help_run, "run: %s \"%s\": no host directory", opt, v);
 		if (!*guest)
-			return -cli_usage(usage_run, "run: %s \"%s\": empty guest name", opt, v);
+			return -cli_usage(help_run, "run: %s \"%s\": empty guest name", opt, v);
 		for (size_t j = 0; j < g->ndir; j++)
 			if (strcmp(g->dir[j].guest, guest) == 0)
-				return -cli_usage(usage_run, "run: %s \"%s\": guest name \"%s\" given twice",
+				return -cli_usage(help_run, "run: %s \"%s\": guest name \"%s\" given twice",
 				                  opt, v, guest);
 		/* HOST::GUEST is cut in two in place (argv is ours to change). */
 		if (guest != v)
@@ -329,9 +326,9 @@ static int capability_option(run_opts *o, int argc, char **argv, int *i)
 		g->dir[g->ndir++].readonly = strcmp(opt, "--dir-ro") == 0;
 	} else if ((got = cli_opt_value("--env", argc, argv, i, &v)) != 0) {
 		if (got < 0)
-			return -cli_usage(usage_run, "run: --env needs NAME=VALUE or NAME");
+			return -cli_usage(help_run, "run: --env needs NAME=VALUE or NAME");
 		if (v[0] == '\0' || v[0] == '=')
-			return -cli_usage(usage_run, "run: --env \"%s\": empty variable name", v);
+			return -cli_usage(help_run, "run: --env \"%s\": empty variable name", v);
 		char *eq = strchr(v, '=');
 		g->env[g->nenv].name = v;
 		g->env[g->nenv].value = eq ? eq + 1 : NULL;
@@ -715,10 +712,10 @@ static int open_plugin(run *r, run_opts *o, cli_plugin *p, const char **entry)
 	char why[256];
 	r->plugin = p;
 	if (o->cap_flag)
-		return cli_usage(usage_run, "run: %s: capability flags cannot widen a manifest's "
+		return cli_usage(help_run, "run: %s: capability flags cannot widen a manifest's "
 		                 "grants (the signed manifest is the whole truth)", o->cap_flag);
 	if (o->invoke)
-		return cli_usage(usage_run, "run: --invoke: a manifest names its entry");
+		return cli_usage(help_run, "run: --invoke: a manifest names its entry");
 	if ((rc = cli_plugin_read(p, r->path)) != RC_OK)
 		return say(r, rc, "%s: %s", r->path, p->why);
 	if ((rc = cli_trust_load(&trust, o->trust, o->ntrust, &have, why, sizeof why)) != RC_OK)
@@ -739,7 +736,7 @@ static int open_plugin(run *r, run_opts *o, cli_plugin *p, const char **entry)
 		return say(r, RC_SOFTWARE, "out of memory");
 	int k = ep_grants_tighten(&r->grants, &o->want, o->asked);
 	if (k >= 0)
-		return cli_usage(usage_run, "run: %s is above the manifest's %s (flags may only "
+		return cli_usage(help_run, "run: %s is above the manifest's %s (flags may only "
 		                 "tighten a manifest's limits)", ep_budget_flag[k], ep_budget_key[k]);
 	/* The module is read after the pin's file size is known to fit. */
 	size_t max = r->grants.budget.runtime_memory < CLI_MAX_MODULE_BYTES
@@ -798,29 +795,29 @@ static int cmd_run(int argc, char **argv)
 			}
 		} else if ((got = cli_opt_value("--invoke", argc, argv, &i, &v)) != 0) {
 			if (got < 0) {
-				rc = cli_usage(usage_run, "run: --invoke needs a NAME");
+				rc = cli_usage(help_run, "run: --invoke needs a NAME");
 				goto out;
 			}
 			o.invoke = v;
 		} else if ((got = cli_opt_value("--trust", argc, argv, &i, &v)) != 0) {
 			if (got < 0) {
-				rc = cli_usage(usage_run, "run: --trust needs KEY.pub or DIR");
+				rc = cli_usage(help_run, "run: --trust needs KEY.pub or DIR");
 				goto out;
 			}
 			o.trust[o.ntrust++] = v;
 		} else if ((got = cli_opt_value("--report", argc, argv, &i, &v)) != 0) {
 			if (got < 0 || !*v) {
-				rc = cli_usage(usage_run, "run: --report needs a FILE");
+				rc = cli_usage(help_run, "run: --report needs a FILE");
 				goto out;
 			}
 			o.report = v;
 		} else {
-			rc = cli_usage(usage_run, "run: unknown option \"%s\"", a);
+			rc = cli_usage(help_run, "run: unknown option \"%s\"", a);
 			goto out;
 		}
 	}
 	if (i == argc) {
-		rc = cli_usage(usage_run, "run: missing %s", "FILE.wasm or PLUGIN.ini");
+		rc = cli_usage(help_run, "run: missing %s", "FILE.wasm or PLUGIN.ini");
 		goto out;
 	}
 	r.path = argv[i++];
@@ -850,7 +847,7 @@ static int cmd_run(int argc, char **argv)
 		plugin.wasm = NULL;
 	} else {
 		if (o.ntrust) {
-			rc = cli_usage(usage_run, "run: --trust: only a manifest is signed");
+			rc = cli_usage(help_run, "run: --trust: only a manifest is signed");
 			goto out;
 		}
 		r.grants.caps = EP_GRANTS_RUN_CAPS;

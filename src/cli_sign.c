@@ -15,13 +15,14 @@
 #include "sign.h"
 #include "trust.h"
 
+#define usage_keygen "usage: edgeplug keygen NAME\n"
+#define usage_sign "usage: edgeplug sign --key NAME.key FILE\n"
+
 #ifdef EP_SIGNING
 
 /* The most sign reads: a manifest is a few hundred bytes. */
 #define SIGN_INPUT_MAX (1u << 20)
 
-static const char usage_keygen[] = "usage: edgeplug keygen NAME\n";
-static const char usage_sign[] = "usage: edgeplug sign --key NAME.key FILE\n";
 
 /* PATH + suffix in a malloc'd string, or NULL. */
 static char *with_suffix(const char *path, const char *suffix)
@@ -198,18 +199,18 @@ const cli_command cli_cmd_sign = {
 
 #else /* a board build: verifies only */
 
+#define VERIFY_ONLY "this build verifies only; sign with build/host/edgeplug (make host)"
+
 static int verify_only(int argc, char **argv)
 {
-	return cli_fail(RC_UNAVAILABLE, "this build verifies only; sign with build/host/edgeplug (make host)");
+	return cli_fail(RC_UNAVAILABLE, VERIFY_ONLY);
 }
 
 const cli_command cli_cmd_keygen = {
-	"keygen", verify_only, "make a key pair (host build only)",
-	"usage: edgeplug keygen NAME\nOnly in the host build, build/host/edgeplug: this one verifies only.\n"
+	"keygen", verify_only, "host build only", usage_keygen VERIFY_ONLY "\n"
 };
 const cli_command cli_cmd_sign = {
-	"sign", verify_only, "sign a plugin manifest (host build only)",
-	"usage: edgeplug sign --key NAME.key FILE\nOnly in the host build, build/host/edgeplug: this one verifies only.\n"
+	"sign", verify_only, "host build only", usage_sign VERIFY_ONLY "\n"
 };
 
 #endif

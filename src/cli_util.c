@@ -24,7 +24,12 @@ int cli_usage(const char *usage, const char *fmt, ...)
 	ep_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(usage, stderr);
+	/* A command's help starts with its usage lines: those, up to the
+	 * first blank line. */
+	size_t n = 0;
+	while (usage[n] && !(usage[n] == '\n' && usage[n + 1] == '\n'))
+		n++;
+	fwrite(usage, 1, n + (usage[n] == '\n'), stderr);
 	return RC_USAGE;
 }
 

@@ -157,8 +157,13 @@ enum op {
 	OP_COUNT
 };
 
-/* exec.c: the handler address of each op under computed goto, NULL under
- * the switch (then cells hold op numbers). */
-const void *const *exec_handlers(void);
+/* exec.c: where each op's handler is under computed goto: base plus
+ * offsets[op] bytes; both NULL under the switch (then cells hold op
+ * numbers). */
+typedef struct exec_table {
+	const char *base;
+	const int32_t *offsets;
+} exec_table;
+void exec_handlers(exec_table *t);
 
 #endif

@@ -45,7 +45,7 @@ typedef struct lower {
 	ep_module *m;
 	ep_engine *e;
 	ep_error *err;
-	const void *const *handlers;
+	exec_table handlers;
 	uint32_t funcidx;
 	cell *code;
 	size_t ncells, capcells;
@@ -123,7 +123,8 @@ static void put_rel(lower *L, int32_t v)
 static size_t emit(lower *L, enum op op)
 {
 	size_t at = L->ncells;
-	put(L, L->handlers ? EP_HANDLER_CELL(L->handlers[op], L->handlers[0]) : (uint32_t)op);
+	put(L, L->handlers.base ? EP_HANDLER_CELL(L->handlers.base + L->handlers.offsets[op],
+	                                          L->handlers.base) : (uint32_t)op);
 	L->last_dst = SIZE_MAX;
 	L->last_const = SIZE_MAX;
 	L->last_op_pos = at;
@@ -1068,12 +1069,12 @@ ep_status lower_module(ep_module *m, ep_error *err)
 	L.m = m;
 	L.e = m->engine;
 	L.err = err;
-	L.handlers = exec_handlers();
+	exec_handlers(&L.handlers);
 	ep_status st = EP_OK;
 #if EP_HANDLER_ABSOLUTE && UINTPTR_MAX > 0xffffffffu
 	/* Absolute handler cells need the loop's code below 4 GiB. */
-	for (int i = 0; L.handlers && i < OP_COUNT; i++)
-		if ((uintptr_t)L.handlers[i] > UINT32_MAX)
+	for (int i = 0; L.handlers.base && i < OP_COUNT; i++)
+		if ((uintptr_t)(L.handlers.base + L.handlers.offsets[i]) > UINT32_MAX)
 			return ep_fail(err, EP_ERR_LIMIT, SIZE_MAX, UINT32_MAX,
 			               "interpreter loaded above 4 GiB: build exec.c with -fPIE");
 #endif
