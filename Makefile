@@ -51,7 +51,9 @@ CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(
 OPT_FAST := -O2
 # -fconserve-stack stops inlining that would grow stack frames: 2.5% less
 # code for the -Os objects, and loading measured no slower (callgrind).
-OPT_SMALL := -Os -fconserve-stack
+# gcc has it, clang (the sanitizer builds) does not.
+CONSERVE_STACK := $(shell $(CC) -fconserve-stack -E -x c /dev/null >/dev/null 2>&1 && echo -fconserve-stack)
+OPT_SMALL := -Os $(CONSERVE_STACK)
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
