@@ -344,6 +344,52 @@ static void test_parse_cases(void)
 /* Halfway points between neighbouring floats are doubles: printed exactly,
  * they must round to even; a last digit 1 added must round up. Between
  * doubles, long double holds them where it is wider than double. */
+/* The exact midpoint of the positive doubles lo < hi as decimal text
+ * "0.DIGITSe+N" in out: (lo + hi) / 2 from their exact expansions. 0 when
+ * their decimal exponents differ (the digit columns would not line up). */
+static int midpoint_text(double lo, double hi, char *out, size_t size)
+{
+	static char a[900], b[900];
+	static unsigned char da[810], db[810], sum[812];
+	snprintf(a, sizeof a, "%.800e", lo);
+	snprintf(b, sizeof b, "%.800e", hi);
+	char *ea = strchr(a, 'e'), *eb = strchr(b, 'e');
+	if (!ea || !eb || strcmp(ea, eb) != 0)
+		return 0;
+	int n = 0;
+	for (char *p = a; p < ea; p++)
+		if (*p != '.')
+			da[n++] = (unsigned char)(*p - '0');
+	int m = 0;
+	for (char *p = b; p < eb; p++)
+		if (*p != '.')
+			db[m++] = (unsigned char)(*p - '0');
+	if (n != m)
+		return 0;
+	/* sum = lo + hi, with one more digit in front for the carry. */
+	int carry = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		int v = da[i] + db[i] + carry;
+		sum[i + 1] = (unsigned char)(v % 10);
+		carry = v / 10;
+	}
+	sum[0] = (unsigned char)carry;
+	/* Halved, the value is 0.HALF * 10^(exp + 2): sum has its point after
+	 * two digits. An odd sum ends in a 5. */
+	size_t o = 0;
+	o += (size_t)snprintf(out + o, size - o, "0.");
+	int rem = 0;
+	for (int i = 0; i <= n && o + 1 < size; i++) {
+		int v = rem * 10 + sum[i];
+		out[o++] = (char)('0' + v / 2);
+		rem = v % 2;
+	}
+	if (rem && o + 1 < size)
+		out[o++] = '5';
+	snprintf(out + o, size - o, "e%d", atoi(ea + 1) + 2);
+	return 1;
+}
+
 static void test_parse_halfway(void)
 {
 	char s[1200];
@@ -364,7 +410,9 @@ static void test_parse_halfway(void)
 		same_parse(s);
 		(void)n;
 	}
-#if LDBL_MANT_DIG >= 64
+	/* The same for doubles, on every board: the exact midpoint comes from
+	 * the two neighbours' exact decimal expansions (libc prints a double's
+	 * every digit at this precision), added and halved digit by digit. */
 	for (int k = 0; k < 1500; k++) {
 		uint64_t b = next() & 0x7fffffffffffffffu;
 		if (b >= 0x7fefffffffffffffu)
@@ -373,15 +421,14 @@ static void test_parse_halfway(void)
 		memcpy(&lo, &b, sizeof lo);
 		uint64_t b1 = b + 1;
 		memcpy(&hi, &b1, sizeof hi);
-		long double mid = ((long double)lo + (long double)hi) / 2;
-		snprintf(s, sizeof s - 2, "%.800Le", mid);
+		if (!midpoint_text(lo, hi, s, sizeof s - 2))
+			continue;   /* the two straddle a power of ten: rare, skipped everywhere */
 		char *e = strchr(s, 'e');
 		same_parse(s);
 		memmove(e + 1, e, strlen(e) + 1);
 		*e = '1';
 		same_parse(s);
 	}
-#endif
 }
 
 /* Random bit patterns printed as the code and users print them. */
