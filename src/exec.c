@@ -1182,6 +1182,14 @@ ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
 		               "the store is already running a call");
 	if (f->host) {
 		ep_trap trap = call_host(s, NULL, f, s->stack, err);
+		if (trap == EP_TRAP_INTERRUPT) {
+			/* As inside wasm (do_call), a host that gave up waiting can
+			 * be resumed: the call is made again, its arguments still
+			 * in stack[0..nparams) (call_host writes only on success). */
+			s->suspended = true;
+			s->susp_entry = f;
+			s->susp_pc = NULL;
+		}
 		return trap == EP_TRAP_NONE ? EP_OK : EP_ERR_TRAP;
 	}
 	const lowered *lw = f->code;
@@ -1213,5 +1221,7 @@ ep_status exec_resume(ep_store *s, ep_error *err)
 	if (!s->suspended)
 		return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX, "no suspended call to resume");
 	s->suspended = false;
+	if (!s->susp_pc && s->susp_entry && s->susp_entry->host)
+		return exec_call(s, s->susp_entry, err);
 	return run(s, err, NULL);
 }

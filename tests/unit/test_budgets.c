@@ -823,6 +823,69 @@ static void test_interrupt(void)
 	ENGINE_DONE(e, "interrupt", m, ms);
 }
 
+/* A host function called straight from ep_call (no wasm frame: an export
+ * that re-exports an import, or a func the embedder made) that gives up
+ * with EP_TRAP_INTERRUPT is resumable like one called from wasm: the
+ * resume calls it again with the same arguments, abandon drops it.
+ * Found by tests/fuzz/fuzz_module.c: ep_resume used to say there was no
+ * suspended call. */
+typedef struct giveup {
+	int calls, give_up_until;
+	int32_t seen;
+} giveup;
+
+static ep_trap giveup_fn(ep_caller *c, void *env, const ep_value *args, ep_value *results)
+{
+	giveup *g = env;
+	(void)c;
+	g->seen = args[0].of.i32;
+	if (++g->calls <= g->give_up_until)
+		return EP_TRAP_INTERRUPT;
+	results[0].of.i32 = (int32_t)host_mix((uint32_t)args[0].of.i32);
+	return EP_TRAP_NONE;
+}
+
+static void test_host_interrupt_direct(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_store *s = ep_store_new(e, NULL);
+	static const uint8_t i32[] = { EP_I32 };
+	ep_functype t = { 1, 1, i32, i32 };
+	giveup g = { 0, 2, 0 };
+	ep_func *f = ep_func_new_host(s, &t, giveup_fn, &g);
+	ep_value a = { .type = EP_I32, .of.i32 = 41 }, r;
+	ep_error err;
+	int64_t res = 0;
+	ep_status st = ep_call(s, f, &a, 1, &r, 1, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_INTERRUPT) && g.calls == 1,
+	      "direct host call giving up: status %d trap %d calls %d", st, err.trap, g.calls);
+	CHECK(ep_call(s, f, &a, 1, &r, 1, &err) == EP_ERR_ARG && g.calls == 1,
+	      "ep_call while a direct host call is suspended");
+	st = resume(s, 1, &res, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_INTERRUPT) && g.calls == 2,
+	      "direct host call resumed, gives up again: status %d trap %d calls %d (%s)", st,
+	      err.trap, g.calls, err.msg);
+	g.seen = 0;
+	st = resume(s, 1, &res, &err);
+	CHECK(st == EP_OK && g.calls == 3 && g.seen == 41 && res == (int32_t)host_mix(41),
+	      "direct host call resumed to the end: status %d calls %d arg %d result %lld (%s)",
+	      st, g.calls, g.seen, (long long)res, err.msg);
+	CHECK(ep_resume(s, &r, 1, &err) == EP_ERR_ARG, "resume after the call ended");
+	/* Abandoned: idle again, and the next call runs afresh. */
+	g.calls = 0;
+	g.give_up_until = 1;
+	st = ep_call(s, f, &a, 1, &r, 1, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_INTERRUPT), "direct host call giving up again: %d", st);
+	ep_abandon(s);
+	CHECK(ep_resume(s, &r, 1, &err) == EP_ERR_ARG, "resume after abandon");
+	a.of.i32 = 7;
+	st = ep_call(s, f, &a, 1, &r, 1, &err);
+	CHECK(st == EP_OK && g.calls == 2 && r.of.i32 == (int32_t)host_mix(7),
+	      "direct host call after abandon: status %d calls %d", st, g.calls);
+	ep_store_free(s);
+	ENGINE_DONE(e, "host interrupt direct");
+}
+
 /* ---- 5. call depth and value stack ---- */
 
 /* Mutual recursion between two instances of one store with lim: a calls b
@@ -1890,6 +1953,7 @@ int main(int argc, char **argv)
 	test_determinism();
 	test_resume();
 	test_interrupt();
+	test_host_interrupt_direct();
 	test_depth();
 	test_caps();
 	test_byte_limit();

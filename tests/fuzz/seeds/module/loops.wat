@@ -1,0 +1,22 @@
+;; Loops that run out of fuel, a start function, globals, numeric edge cases.
+(module
+  (global $g (mut i64) (i64.const 0))
+  (global (export "counter") (mut i32) (i32.const 0))
+  (func $start (global.set 1 (i32.const 5)))
+  (start $start)
+  (func (export "spin") (loop $l (global.set $g (i64.add (global.get $g) (i64.const 1))) (br $l)))
+  (func (export "count") (param i32) (result i32)
+    (loop $l
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
+    (local.get 0))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "rem") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1)))
+  (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "sat") (param f32) (result i64) (i64.trunc_sat_f32_u (local.get 0)))
+  (func (export "ext") (param i64) (result i64) (i64.extend8_s (local.get 0)))
+  (func (export "br_table") (param i32) (result i32)
+    (block $c (block $b (block $a (br_table $a $b $c (local.get 0)))
+      (return (i32.const 10))) (return (i32.const 20))) (i32.const 30))
+  (func (export "float") (param f32 f32) (result f32)
+    (f32.copysign (f32.min (local.get 0) (local.get 1)) (f32.nearest (local.get 1)))))
