@@ -75,10 +75,9 @@ void cli_escape(char *out, size_t size, const char *s, size_t n);
  * escaping of bytes that are not valid UTF-8 as \u00XX of each byte. */
 void cli_json_str(FILE *f, const char *s, size_t n);
 
-/* wasm values as text (cli_value.c): "i32", "f64", ... for a value type;
- * an argument read by its parameter type (1, or 0 when it does not parse);
- * a result printed as TYPE:VALUE and a newline. */
-const char *cli_type_name(uint8_t type);
+/* wasm values as text (cli_value.c): an argument read by its parameter
+ * type (1, or 0 when it does not parse); a result printed as TYPE:VALUE
+ * and a newline. Type names are the engine's (ep_valtype_name). */
 struct ep_value;
 int cli_parse_value(const char *s, uint8_t type, struct ep_value *v);
 void cli_print_value(FILE *f, const struct ep_value *v);

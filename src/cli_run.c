@@ -439,7 +439,7 @@ static int invoke(run *r, ep_instance *inst, const char *name, int nargs, char *
 		char types[128] = "";
 		for (uint32_t i = 0; i < ft.nparams && strlen(types) < sizeof types - 12; i++) {
 			strcat(types, i ? " " : "");
-			strcat(types, cli_type_name(ft.params[i]));
+			strcat(types, ep_valtype_name(ft.params[i]));
 		}
 		return say(r, RC_USAGE, "%s expects %" PRIu32 " argument%s (%s), got %d", name,
 		           ft.nparams, ft.nparams == 1 ? "" : "s", types, nargs);
@@ -452,7 +452,7 @@ static int invoke(run *r, ep_instance *inst, const char *name, int nargs, char *
 	for (uint32_t i = 0; i < ft.nparams; i++) {
 		if (!cli_parse_value(args[i], ft.params[i], &vals[i])) {
 			rc = say(r, RC_USAGE, "argument %" PRIu32 ": cannot parse \"%s\" as %s", i + 1,
-			         args[i], cli_type_name(ft.params[i]));
+			         args[i], ep_valtype_name(ft.params[i]));
 			goto out;
 		}
 	}

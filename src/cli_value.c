@@ -15,19 +15,6 @@
 
 /* ---- values: text to bits ---- */
 
-const char *cli_type_name(uint8_t t)
-{
-	switch (t) {
-	case EP_I32: return "i32";
-	case EP_I64: return "i64";
-	case EP_F32: return "f32";
-	case EP_F64: return "f64";
-	case EP_FUNCREF: return "funcref";
-	case EP_EXTERNREF: return "externref";
-	default: return "unknown";
-	}
-}
-
 static int digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -253,7 +240,7 @@ void cli_print_value(FILE *f, const ep_value *v)
 		break;
 	case EP_FUNCREF:
 	case EP_EXTERNREF:
-		ep_fprintf(f, "%s:%s\n", cli_type_name(v->type), v->of.ref ? "<non-null>" : "null");
+		ep_fprintf(f, "%s:%s\n", ep_valtype_name(v->type), v->of.ref ? "<non-null>" : "null");
 		break;
 	default:
 		ep_fprintf(f, "unknown:0x%02x\n", v->type);
