@@ -15,6 +15,7 @@
 
 static const char help_inspect[] =
 	"usage: edgeplug inspect [--json] FILE.wasm\n"
+	"\n"
 	"Sections, imports, exports and their types, limits, globals, custom sections\n"
 	"and features of a module (docs/cli.md).\n"
 	"exit: 0 shown, 64 usage, 65 malformed or invalid, 66 unreadable\n";

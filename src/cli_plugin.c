@@ -268,6 +268,7 @@ static void print_why(const cli_plugin *p)
 
 static const char help_verify[] =
 	"usage: edgeplug verify [--trust KEY.pub|DIR]... PLUGIN.ini\n"
+	"\n"
 	"Checks PLUGIN.ini.sig against the trusted keys (default /etc/edgeplug/trusted.d)\n"
 	"and the wasm against its sha256; one line names a failed check (docs/signing.md).\n"
 	"exit: 0 trusted, 64 usage, 65 malformed, 66 unreadable, 77 not trusted\n";
@@ -319,6 +320,7 @@ const cli_command cli_cmd_verify = {
 
 static const char help_audit[] =
 	"usage: edgeplug audit [--json] [--trust KEY.pub|DIR]... PLUGIN.ini\n"
+	"\n"
 	"A plugin's id, pin and signature, capabilities with risk levels, limits in\n"
 	"force, and imports its grants leave unusable (docs/cli.md).\n"
 	"exit: 0 shown, 64 usage, 65 malformed, 66 unreadable\n";
@@ -496,6 +498,7 @@ const cli_command cli_cmd_audit = {
 
 static const char help_list[] =
 	"usage: edgeplug list [--json] [--trust KEY.pub|DIR]... DIR\n"
+	"\n"
 	"Each manifest of DIR with id, version, signature and sha256 state, or its\n"
 	"error (docs/cli.md).\n"
 	"exit: 0 listed, 64 usage, 66 unreadable, 77 unsafe trust store\n";
@@ -615,6 +618,7 @@ const cli_command cli_cmd_list = {
 
 static const char help_doctor[] =
 	"usage: edgeplug doctor [--json] [--trust KEY.pub|DIR]... [DIR]\n"
+	"\n"
 	"pass/warn/fail per check: trust store, kernel path confinement, and each\n"
 	"manifest in DIR verifying (docs/cli.md).\n"
 	"exit: 0 nothing failed, 1 a check failed, 64 usage\n";
