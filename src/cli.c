@@ -83,7 +83,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
 		if (argc > 2)
 			return cli_usage(usage_text, "unexpected argument \"%s\"", argv[2]);
-		puts("edgeplug " EP_VERSION);
+		/* libsodium's licence asks for its notice wherever it ships. */
+		puts("edgeplug " EP_VERSION "\n"
+		     "includes libsodium 1.0.18 (ISC licence: docs/licenses/libsodium.txt)");
 		rc = RC_OK;
 	} else if (name[0] == '-') {
 		return cli_usage(usage_text, "unknown option \"%s\"", name);

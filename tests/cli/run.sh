@@ -50,7 +50,8 @@ V=$D/values.wasm
 USAGE='usage: edgeplug validate FILE.wasm'
 
 # ---- global options and help ----
-t version          0 "edgeplug 0.1.0" ""                    --version
+t version          0 "+^edgeplug 0.1.0$" ""                 --version
+t version-licence  0 "+^includes libsodium 1.0.18 \(ISC licence: docs/licenses/libsodium.txt\)$" "" --version
 t help-flag        0 "+^usage: edgeplug COMMAND \[OPTION...\] \[ARG...\]$" "" --help
 t help-cmd         0 "+^  run       .*" ""                  help
 for c in run validate inspect verify audit list doctor keygen sign; do
