@@ -131,6 +131,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 # the same time never read half a file.
 UNIT_WASM := $(patsubst tests/unit/%.wat,$(WASM_DIR)/unit/%.wasm,$(wildcard tests/unit/*/*.wat))
 
+# tests/unit/NAME/*.c are WASI programs: built with $(WASI_CC), like the
+# plugins of tests/wasi, without wasi-libc's debug sections (most of the
+# bytes, which tests that load a module hundreds of times would copy).
+UNIT_WASM += $(patsubst tests/unit/%.c,$(WASM_DIR)/unit/%.wasm,$(wildcard tests/unit/*/*.c))
+
 $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
@@ -140,6 +145,11 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.wat
 $(WASM_DIR)/unit/%.names.wasm: tests/unit/%.names.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --debug-names $< -o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+
+$(WASM_DIR)/unit/%.wasm: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -Wall -Wextra -Wno-unused-command-line-argument -Wl,--strip-debug $< \
+		-o $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
 
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -219,6 +219,8 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
 		vals = ep_alloc(s->engine, bytes);
 		if (!vals) {
 			ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "host error: out of memory");
+			if (err)
+				err->trap = EP_TRAP_HOST;
 			return EP_TRAP_HOST;
 		}
 	}

@@ -1,0 +1,473 @@
+/*
+ * test_oom.c - a real WASI program (tests/unit/oom/survey.c, clang for
+ * wasm32-wasi: arguments, environment, a read-only preopen listed and read,
+ * stdout and stderr, malloc growing linear memory) run end to end through
+ * the public API with an allocator that refuses the Nth call (shrinks
+ * included), for every N a successful run makes; then, where that run
+ * asked for more after its refusal, refusing the Nth and every later one.
+ * Each run must end cleanly: a constructor's NULL, EP_ERR_NOMEM with a
+ * one-line message, a host trap saying out of memory, the program's own
+ * report of a malloc that returned NULL or of a WASI call that failed with
+ * ENOMEM, or (a refusal the engine or wasi-libc works around) the full,
+ * right output. Afterwards the engine holds 0 bytes, the allocator 0
+ * blocks, every osize it was given matched, and no host descriptor is left
+ * open. argv[1] is the directory holding survey.wasm. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "edgeplug.h"
+#include "edgeplug_wasi.h"
+#include "check.h"
+
+/* ---- the allocator ---- */
+
+/* Each block carries its size, so every osize the engine passes back can
+ * be checked against what it was given. */
+typedef union header {
+	max_align_t align;
+	size_t size;
+} header;
+
+typedef struct refuser {
+	long calls;       /* calls that were not frees so far */
+	long fail_at;     /* the one to refuse; 0: none */
+	bool and_later;   /* refuse every one after it too */
+	bool refused;
+	long live;        /* blocks held */
+	size_t held;      /* bytes held */
+	long bad_osize;   /* calls whose osize was not the block's size */
+} refuser;
+
+static void *refusing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	refuser *r = ud;
+	header *h = ptr ? (header *)ptr - 1 : NULL;
+	if (h && h->size != osize)
+		r->bad_osize++;
+	if (nsize == 0) {
+		if (h) {
+			r->live--;
+			r->held -= h->size;
+			free(h);
+		}
+		return NULL;
+	}
+	/* Shrinking counts too: the contract lets an allocator refuse any
+	 * call that does not free. */
+	r->calls++;
+	if (r->fail_at && (r->calls == r->fail_at || (r->and_later && r->calls > r->fail_at))) {
+		r->refused = true;
+		return NULL;
+	}
+	if (nsize > SIZE_MAX - sizeof *h)
+		return NULL;
+	size_t old = h ? h->size : 0;
+	header *g = realloc(h, sizeof *g + nsize);
+	if (!g)
+		return NULL;
+	if (!h)
+		r->live++;
+	r->held = r->held - old + nsize;
+	g->size = nsize;
+	return g + 1;
+}
+
+/* ---- one run ---- */
+
+/* How far a run got: where it stopped, or RAN when _start was called. */
+enum stage { ENGINE, LOAD, STORE, WASI, ARGS, ENV, PREOPEN, LINK, INSTANTIATE, START, RAN };
+
+static const char *const stage_names[] = {
+	"ep_engine_new", "ep_module_load", "ep_store_new", "ep_wasi_new", "ep_wasi_set_args",
+	"ep_wasi_set_env", "ep_wasi_preopen", "ep_wasi_link", "ep_instantiate",
+	"export _start", "ep_call _start"
+};
+
+typedef struct outcome {
+	enum stage stage;
+	ep_status st;       /* of the call that stopped the run, or of ep_call */
+	ep_error err;
+	size_t bytes_left;  /* ep_engine_bytes after freeing all but the engine */
+} outcome;
+
+/* The program's files: a scratch tree made by main. */
+static char scratch[64], data_dir[80], out_path[80], err_path[80];
+static const uint8_t *wasm;
+static size_t wasm_len;
+
+#define INPUT_TEXT "a line\nanother line\nthe last line, with no newline"
+
+static const char *const words[] = { "survey", "data", "input.txt", "alpha", "beta gamma" };
+#define NWORDS (sizeof words / sizeof *words)
+
+static int open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		FATAL(path, strerror(errno));
+	return fd;
+}
+
+/* Runs survey once with r as the allocator; its stdout and stderr go to
+ * out_path and err_path. Everything is freed before it returns. */
+static void run(refuser *r, outcome *o)
+{
+	memset(o, 0, sizeof *o);
+	o->st = EP_OK;
+	o->err.msg[0] = '\0';
+	int out = open_output(out_path), errfd = open_output(err_path);
+	ep_module *m = NULL;
+	ep_store *s = NULL;
+	ep_wasi *w = NULL;
+	ep_instance *inst = NULL;
+	ep_extern imports[32];
+	memset(imports, 0, sizeof imports);
+	ep_engine *e = ep_engine_new(refusing_alloc, r);
+	o->stage = ENGINE;
+	if (!e)
+		goto done;
+	o->stage = LOAD;
+	if ((o->st = ep_module_load(e, wasm, wasm_len, &m, &o->err)) != EP_OK)
+		goto done;
+	if (ep_module_import_count(m) > sizeof imports / sizeof *imports)
+		FATAL("survey.wasm", "more imports than the test has room for");
+	o->stage = STORE;
+	ep_limits limits = { 0, 16 * 1024, 64, 0 };
+	if (!(s = ep_store_new(e, &limits)))
+		goto done;
+	o->stage = WASI;
+	if (!(w = ep_wasi_new(e, EP_WASI_STDOUT | EP_WASI_STDERR)))
+		goto done;
+	ep_wasi_set_stdio(w, -1, out, errfd);
+	o->stage = ARGS;
+	if ((o->st = ep_wasi_set_args(w, NWORDS, words, &o->err)) != EP_OK)
+		goto done;
+	o->stage = ENV;
+	if ((o->st = ep_wasi_set_env(w, "SURVEY_NAME", "oom", &o->err)) != EP_OK)
+		goto done;
+	o->stage = PREOPEN;
+	if ((o->st = ep_wasi_preopen(w, data_dir, "data", EP_WASI_READONLY, &o->err)) != EP_OK)
+		goto done;
+	o->stage = LINK;
+	if ((o->st = ep_wasi_link(w, s, m, imports, &o->err)) != EP_OK)
+		goto done;
+	o->stage = INSTANTIATE;
+	if ((o->st = ep_instantiate(s, m, imports, ep_module_import_count(m), &inst,
+	                            &o->err)) != EP_OK)
+		goto done;
+	o->stage = START;
+	ep_extern start;
+	if (!ep_instance_export(inst, "_start", 6, &start) || start.kind != EP_EXTERN_FUNC)
+		goto done;
+	o->stage = RAN;
+	o->st = ep_call(s, start.of.func, NULL, 0, NULL, 0, &o->err);
+done:
+	ep_store_free(s);
+	ep_wasi_free(w);
+	ep_module_free(m);
+	if (e) {
+		o->bytes_left = ep_engine_bytes(e);
+		ep_engine_free(e);
+	}
+	close(out);
+	close(errfd);
+}
+
+/* ---- what a run may end with ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		FATAL(path, strerror(errno));
+	static char buf[4096];
+	*len = fread(buf, 1, sizeof buf - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* What survey prints, from the test's own account of its inputs. */
+static void expected_output(char *out, size_t size)
+{
+	uint32_t sum = 0;
+	unsigned lines = 0;
+	for (const char *p = INPUT_TEXT; *p; p++) {
+		lines += *p == '\n';
+		sum = sum * 31 + (unsigned char)*p;
+	}
+	uint32_t x = 1, tsum = 0;
+	for (uint32_t i = 0; i < (1u << 16); i++) {
+		x = x * 1103515245u + 12345u;
+		if (i % 4099 == 0)
+			tsum ^= x;
+	}
+	snprintf(out, size,
+	         "argc %d: alpha beta gamma\nname oom\nentries . .. empty input.txt\n"
+	         "file input.txt: %u lines, %zu bytes, sum %08x\n"
+	         "table %u words, sum %08x\n",
+	         (int)NWORDS, lines, strlen(INPUT_TEXT), (unsigned)sum, 1u << 16,
+	         (unsigned)tsum);
+}
+
+/* One line, terminated, saying something. */
+static bool sane_message(const ep_error *err)
+{
+	size_t n = strnlen(err->msg, sizeof err->msg);
+	return n > 0 && n < sizeof err->msg && !memchr(err->msg, '\n', n);
+}
+
+/* Kinds of clean ending, for the tally. */
+enum ending { E_SETUP_NULL, E_SETUP_NOMEM, E_HOST_TRAP, E_MALLOC_NULL, E_ERRNO, E_ABSORBED,
+              E_COUNT };
+
+static const char *const ending_names[] = {
+	"constructor NULL", "setup EP_ERR_NOMEM", "host trap",
+	"program: malloc NULL", "program: errno ENOMEM", "absorbed"
+};
+
+/* Classifies a run whose Nth allocation was refused; NULL when it ended
+ * cleanly, else what was wrong (written to why). */
+static const char *judge(const outcome *o, const char *expect, enum ending *end,
+                         char *why, size_t size)
+{
+	size_t olen, elen;
+	const char *out;
+	if (o->stage == ENGINE || o->stage == STORE || o->stage == WASI) {
+		*end = E_SETUP_NULL;
+		return NULL;
+	}
+	if (o->stage == START) {
+		snprintf(why, size, "no _start export");
+		return why;
+	}
+	if (o->st != EP_OK && o->err.status != o->st) {
+		snprintf(why, size, "%s: returned %s, err.status %s", stage_names[o->stage],
+		         ep_status_name(o->st), ep_status_name(o->err.status));
+		return why;
+	}
+	if (o->st != EP_OK && !sane_message(&o->err)) {
+		snprintf(why, size, "%s: %s with no one-line message", stage_names[o->stage],
+		         ep_status_name(o->st));
+		return why;
+	}
+	if (o->stage != RAN) {
+		if (o->st != EP_ERR_NOMEM || !strstr(o->err.msg, "memory")) {
+			snprintf(why, size, "%s: %s (%s)", stage_names[o->stage],
+			         ep_status_name(o->st), o->err.msg);
+			return why;
+		}
+		*end = E_SETUP_NOMEM;
+		return NULL;
+	}
+	if (o->st == EP_OK) {
+		/* The refusal was absorbed: only right if nothing was lost. */
+		out = slurp(out_path, &olen);
+		if (strcmp(out, expect) != 0) {
+			snprintf(why, size, "ran to the end, printing something else");
+			return why;
+		}
+		*end = E_ABSORBED;
+		return NULL;
+	}
+	if (o->st == EP_ERR_TRAP && o->err.trap == EP_TRAP_HOST &&
+	    strstr(o->err.msg, "out of memory")) {
+		*end = E_HOST_TRAP;
+		return NULL;
+	}
+	if (o->st == EP_ERR_TRAP && o->err.trap == EP_TRAP_EXIT) {
+		const char *err = slurp(err_path, &elen);
+		/* The program's own reports: a malloc that returned NULL (a
+		 * refused memory.grow), or a WASI call that failed with ENOMEM
+		 * (WASI errno 48). */
+		if (o->err.exit_code == 3 && strstr(err, "malloc returned NULL\n")) {
+			*end = E_MALLOC_NULL;
+			return NULL;
+		}
+		if (o->err.exit_code == 4 && strstr(err, ": errno 48\n")) {
+			*end = E_ERRNO;
+			return NULL;
+		}
+		snprintf(why, size, "exit %d, stderr \"%.80s\"", o->err.exit_code, err);
+		return why;
+	}
+	snprintf(why, size, "ep_call: %s, trap %s (%s)", ep_status_name(o->st),
+	         ep_trap_name(o->err.trap), o->err.msg);
+	return why;
+}
+
+/* The lowest free descriptor: one a run leaves open takes it, so it rises. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+	if (fd < 0)
+		FATAL("dup", strerror(errno));
+	close(fd);
+	return fd;
+}
+
+static void make_scratch(void)
+{
+	snprintf(scratch, sizeof scratch, "/tmp/edgeplug-oom-XXXXXX");
+	if (!mkdtemp(scratch))
+		FATAL("mkdtemp", strerror(errno));
+	snprintf(data_dir, sizeof data_dir, "%s/data", scratch);
+	snprintf(out_path, sizeof out_path, "%s/out", scratch);
+	snprintf(err_path, sizeof err_path, "%s/err", scratch);
+	char path[128];
+	if (mkdir(data_dir, 0700) != 0)
+		FATAL(data_dir, strerror(errno));
+	snprintf(path, sizeof path, "%s/empty", data_dir);
+	if (mkdir(path, 0700) != 0)
+		FATAL(path, strerror(errno));
+	snprintf(path, sizeof path, "%s/input.txt", data_dir);
+	FILE *f = fopen(path, "wb");
+	if (!f || fputs(INPUT_TEXT, f) == EOF || fclose(f) != 0)
+		FATAL(path, strerror(errno));
+}
+
+static void remove_scratch(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/input.txt", data_dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/empty", data_dir);
+	rmdir(path);
+	rmdir(data_dir);
+	unlink(out_path);
+	unlink(err_path);
+	rmdir(scratch);
+}
+
+static uint8_t *read_wasm(const char *dir, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/survey.wasm", dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		FATAL(path, strerror(errno));
+	uint8_t *bytes = NULL;
+	size_t n = 0, cap = 0, got;
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (!(bytes = realloc(bytes, cap)))
+				FATAL("out of memory", NULL);
+		}
+		got = fread(bytes + n, 1, cap - n, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	*len = n;
+	return bytes;
+}
+
+/* Runs survey refusing allocation n (and every later one with and_later)
+ * for each n up to total whose again[n] is set; clears again[n] when the
+ * run asked for nothing after its refusal. Returns how many runs did not
+ * end cleanly and tallies how the others ended. */
+static long sweep(long total, bool and_later, bool *again, const char *expect, int fd0,
+                  long *tally)
+{
+	long bad = 0;
+	for (long n = 1; n <= total; n++) {
+		if (!again[n])
+			continue;
+		refuser r = { .fail_at = n, .and_later = and_later };
+		outcome o;
+		run(&r, &o);
+		again[n] = r.calls > n;
+		char why[256];
+		enum ending end = E_COUNT;
+		const char *wrong = judge(&o, expect, &end, why, sizeof why);
+		if (!wrong && !r.refused)
+			wrong = "allocation never asked for (the runs differ)";
+		if (!wrong && (o.bytes_left || r.live || r.held || r.bad_osize)) {
+			snprintf(why, sizeof why, "%zu bytes, %ld blocks (%zu bytes) left, %ld bad osizes",
+			         o.bytes_left, r.live, r.held, r.bad_osize);
+			wrong = why;
+		}
+		if (!wrong && lowest_free_fd() != fd0)
+			wrong = "a host descriptor left open";
+		if (wrong) {
+			if (bad++ < 10)
+				printf("refusing allocation %ld of %ld%s, in %s: %s\n", n, total,
+				       and_later ? " and later" : "", stage_names[o.stage], wrong);
+			/* Leaked descriptors would fail every later run too; the
+			 * test itself holds none from fd0 on. */
+			for (int fd = fd0; fd < fd0 + 64; fd++)
+				close(fd);
+			continue;
+		}
+		tally[end]++;
+	}
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t *bytes = read_wasm(argc > 1 ? argv[1] : "build/wasm/unit/oom", &wasm_len);
+	wasm = bytes;
+	make_scratch();
+	char expect[1024];
+	expected_output(expect, sizeof expect);
+	int fd0 = lowest_free_fd();
+
+	/* A run that is never refused: it must work, and it counts. */
+	refuser r = { 0 };
+	outcome o;
+	run(&r, &o);
+	size_t olen;
+	const char *out = slurp(out_path, &olen);
+	CHECK(o.stage == RAN && o.st == EP_OK, "unrefused run: %s: %s (%s)", stage_names[o.stage],
+	      ep_status_name(o.st), o.err.msg);
+	CHECK(strcmp(out, expect) == 0, "unrefused run printed:\n%s\nexpected:\n%s", out, expect);
+	CHECK(o.bytes_left == 0 && r.live == 0 && r.held == 0 && r.bad_osize == 0,
+	      "unrefused run: %zu bytes, %ld blocks left, %ld bad osizes", o.bytes_left, r.live,
+	      r.bad_osize);
+	CHECK(lowest_free_fd() == fd0, "unrefused run left a descriptor open");
+	long total = r.calls;
+	CHECK(total > 100, "only %ld allocations in a whole run", total);
+
+	/* Then every one of them refused in turn, alone; then, where a run
+	 * asked for more after its refusal (the others would only repeat
+	 * themselves), with every later one refused too. One CHECK for each
+	 * sweep: how many allocations a run makes differs between boards. */
+	bool *again = malloc((size_t)total + 1);
+	if (!again)
+		FATAL("out of memory", NULL);
+	memset(again, 1, (size_t)total + 1);
+	long tally[2][E_COUNT] = { { 0 } };
+	for (int and_later = 0; and_later < 2; and_later++) {
+		long runs = 0;
+		for (long n = 1; n <= total; n++)
+			runs += again[n];
+		long bad = sweep(total, and_later, again, expect, fd0, tally[and_later]);
+		CHECK(bad == 0, "%ld of %ld refusals%s did not end cleanly", bad, runs,
+		      and_later ? " (and every later one)" : "");
+		if (getenv("VERBOSE")) {
+			printf("%ld allocations; %ld runs refusing %s:", total, runs,
+			       and_later ? "from each on" : "one at a time");
+			for (int i = 0; i < E_COUNT; i++)
+				printf(" %s %ld%s", ending_names[i], tally[and_later][i],
+				       i + 1 < E_COUNT ? "," : "\n");
+		}
+	}
+	free(again);
+	/* The sweeps reached what they are for: refusals while loading and
+	 * setting up, in host calls, in WASI calls the program sees fail, and
+	 * in its malloc (a lone refused memory.grow is retried by wasi-libc's
+	 * malloc, so only the second sweep gets there). */
+	CHECK(tally[0][E_SETUP_NOMEM] > 0 && tally[0][E_HOST_TRAP] > 0 && tally[0][E_ERRNO] > 0,
+	      "the sweep missed setup, host-call or WASI-call refusals");
+	CHECK(tally[1][E_MALLOC_NULL] > 0, "no refusal made the program's malloc return NULL");
+	remove_scratch();
+	free(bytes);
+	return check_summary();
+}
