@@ -213,9 +213,11 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
 	const functype *t = f->type;
 	ep_value small[16];
 	ep_value *vals = small;
-	uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
-	size_t bytes = (size_t)2 * n * sizeof(ep_value);
-	if (2 * (size_t)n > 16) {
+	/* Params, then results: every WASI call (path_open has the most, 9 and
+	 * 1) fits the 16 on the stack, so no host call allocates. */
+	size_t n = (size_t)t->nparams + t->nresults;
+	size_t bytes = n * sizeof(ep_value);
+	if (n > 16) {
 		vals = ep_alloc(s->engine, bytes);
 		if (!vals) {
 			ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "host error: out of memory");
@@ -224,7 +226,7 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
 			return EP_TRAP_HOST;
 		}
 	}
-	ep_value *in = vals, *out = vals + n;
+	ep_value *in = vals, *out = vals + t->nparams;
 	for (uint32_t i = 0; i < t->nparams; i++) {
 		uint8_t ty = t->types[i];
 		in[i].type = ty;
