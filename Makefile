@@ -11,7 +11,7 @@
 #   make manifests      build the example plugins of manifests/ and check their sha256
 #   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 #   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
-#                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 300
+#                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 200
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -304,7 +304,7 @@ difftest: $(B)/edgeplug
 		--modules $(DIFF_MODULES) --calls $(DIFF_CALLS)
 
 difftest-smoke: $(B)/edgeplug
-	python3 tests/diff/difftest.py --edgeplug $(B)/edgeplug --start 0 --modules 300 --calls 4
+	python3 tests/diff/difftest.py --edgeplug $(B)/edgeplug --start 0 --modules 200 --calls 4
 
 # ---- size gate ----
 # The shipped binary (static, stripped) against its line in size/budgets,
