@@ -126,17 +126,13 @@ def edgeplug_arg(t, bits):
     if t in ("i32", "i64") or t in REFS:
         return str(bits)
     if t == "f32":
-        sign, exp, man, mbits = bits >> 31, (bits >> 23) & 0xFF, bits & 0x7FFFFF, 23
+        sign, exp, man, top = bits >> 31, (bits >> 23) & 0xFF, bits & 0x7FFFFF, 0xFF
         value = struct.unpack("<f", struct.pack("<I", bits))[0]
-        top = 0xFF
     else:
-        sign, exp, man, mbits = bits >> 63, (bits >> 52) & 0x7FF, bits & 0xFFFFFFFFFFFFF, 52
+        sign, exp, man, top = bits >> 63, (bits >> 52) & 0x7FF, bits & 0xFFFFFFFFFFFFF, 0x7FF
         value = struct.unpack("<d", struct.pack("<Q", bits))[0]
-        top = 0x7FF
-    s = "-" if sign else ""
     if exp == top:
-        return s + ("nan:0x%x" % man if man else "inf")
-    del mbits
+        return ("-" if sign else "") + ("nan:0x%x" % man if man else "inf")
     return value.hex()  # exact: an f32 widens to f64 without rounding
 
 
