@@ -10,6 +10,8 @@
 #   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
 #   make manifests      build the example plugins of manifests/ and check their sha256
 #   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
+#   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
+#                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 200
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -308,6 +310,21 @@ fuzz: $(FUZZ_BIN)
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
+# ---- differential testing (tests/diff/difftest.py) ----
+# Random valid modules from binaryen's wasm-opt -ttf, every export called in
+# edgeplug and in wabt's spectest-interp and the results, traps, globals and
+# memory compared. Seeds are reproducible: a failure prints its seed and is
+# saved under build/difftest/failures/. Host-side tools: x86_64 only.
+DIFF_MODULES ?= 2000
+DIFF_START ?= 0
+DIFF_CALLS ?= 6
+difftest: $(B)/edgeplug
+	python3 tests/diff/difftest.py --edgeplug $(B)/edgeplug --start $(DIFF_START) \
+		--modules $(DIFF_MODULES) --calls $(DIFF_CALLS)
+
+difftest-smoke: $(B)/edgeplug
+	python3 tests/diff/difftest.py --edgeplug $(B)/edgeplug --start 0 --modules 200 --calls 4
+
 # ---- size gate ----
 # The shipped binary (static, stripped) against its line in size/budgets,
 # with a breakdown by component from the link map into size/report-BOARD.txt.
@@ -337,4 +354,5 @@ clean:
 	rm -rf build
 
 .PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
-	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests
+	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
+	difftest difftest-smoke
