@@ -195,4 +195,19 @@ t stubs-quiet 0 "i32:7" "" run --trap-unknown-imports --invoke quiet "$D/stubs.w
 t stubs-loud 134 "" "edgeplug: trap: unknown import env.host_log called" run --trap-unknown-imports --invoke loud "$D/stubs.wasm"
 t stubs-memory 69 "" "edgeplug: $D/stub-memory.wasm: unknown import env.memory (only functions can be stubs)" run --trap-unknown-imports --invoke f "$D/stub-memory.wasm"
 
+# The size gate itself (size/report.sh): over a budget fails with one line,
+# under it passes, a board without a budget line is a usage error.
+gate() { sh size/report.sh -b "$R/budgets" -o "$R/size-report.txt" test "$B/edgeplug.map" "$EP" \
+	>"$R/out" 2>"$R/err"; }
+printf 'test 100\n' >"$R/budgets"
+gate; rc=$?
+expect size-gate-over-rc test "$rc" = 1
+expect size-gate-over-says grep -Eq '^size-check: test: .* over its budget of 100 by [0-9]+$' "$R/err"
+printf 'test 999999999\n' >"$R/budgets"
+gate; rc=$?
+expect size-gate-under-rc test "$rc" = 0
+printf 'other 1\n' >"$R/budgets"
+gate; rc=$?
+expect size-gate-no-line-rc test "$rc" = 2
+
 summary
