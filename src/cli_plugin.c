@@ -283,6 +283,11 @@ static int cmd_verify(int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	if ((rc = plugin_options(&o, argc, argv, help_verify, "verify", 1)) != RC_OK)
 		goto out;
+	/* A manifest that is not there says so before any trust question. */
+	if ((rc = cli_plugin_read(&p, o.arg)) != RC_OK) {
+		print_why(&p);
+		goto out;
+	}
 	if ((rc = cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why)) != RC_OK) {
 		rc = cli_fail(rc, "%s", why);
 		goto out;
@@ -292,8 +297,8 @@ static int cmd_verify(int argc, char **argv)
 		              o.arg, EP_TRUST_DIR);
 		goto out;
 	}
-	rc = check_plugin(&p, o.arg, &t);
-	if (rc != RC_OK) {
+	if ((rc = cli_plugin_check_signature(&p, &t)) != RC_OK || (rc = cli_plugin_parse(&p)) != RC_OK ||
+	    (rc = cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES)) != RC_OK) {
 		print_why(&p);
 		goto out;
 	}

@@ -210,4 +210,23 @@ printf 'other 1\n' >"$R/budgets"
 gate; rc=$?
 expect size-gate-no-line-rc test "$rc" = 2
 
+# Bad command lines of the plugin commands: one line and the usage, 64.
+t run-trust-novalue   64 "" "+^edgeplug: run: --trust needs KEY.pub or DIR$" run --trust
+t run-report-novalue  64 "" "+^edgeplug: run: --report needs a FILE$" run --report
+t run-report-empty    64 "" "+^edgeplug: run: --report needs a FILE$" run --report= x.wasm
+t run-output-bad      64 "" "+^edgeplug: run: --max-output \"lots\": not a valid size" run --max-output lots x.wasm
+t run-trust-wasm      64 "" "+^edgeplug: run: --trust: only a manifest is signed$" run --trust k.pub "$V"
+for c in verify audit; do
+	t "$c-missing"    64 "" "+^edgeplug: $c: missing PLUGIN.ini$" "$c"
+	t "$c-unknown"    64 "" "+^edgeplug: $c: unknown option \"--frob\"$" "$c" --frob x.ini
+	t "$c-extra"      64 "" "+^edgeplug: $c: unexpected argument \"y.ini\"$" "$c" x.ini y.ini
+	t "$c-novalue"    64 "" "+^edgeplug: $c: --trust needs KEY.pub or DIR$" "$c" --trust
+done
+t list-missing-dir    64 "" "+^edgeplug: list: missing DIR$" list
+t doctor-unknown      64 "" "+^edgeplug: doctor: unknown option \"--frob\"$" doctor --frob
+t inspect-missing     64 "" "+^edgeplug: inspect: missing FILE.wasm$" inspect
+t inspect-unknown     64 "" "+^edgeplug: inspect: unknown option \"--frob\"$" inspect --frob x.wasm
+t inspect-unreadable  66 "" "+^edgeplug: $D/missing.wasm: cannot read: No such file or directory$" inspect "$D/missing.wasm"
+t verify-unreadable   66 "" "+^edgeplug: $D/missing.ini: cannot read: No such file or directory$" verify --trust "$D" "$D/missing.ini"
+
 summary
