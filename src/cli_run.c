@@ -74,6 +74,7 @@ typedef struct run {
 	int trap_unknown;             /* --trap-unknown-imports */
 	char **stub_msgs;             /* the stubs' trap messages, one per import */
 	const char *timeout_text;     /* as written, for the message */
+	char timeout_buf[24];         /* a manifest's timeout, as text */
 	uint64_t started_ms;
 	/* What the report says. */
 	const char *outcome;          /* NULL: "error" */
@@ -840,8 +841,11 @@ static int cmd_run(int argc, char **argv)
 			/* A reactor's entry takes the ARGs as its arguments. */
 			invoke_mode = strcmp(entry, "_start") != 0;
 		}
-		if (!r.timeout_text && plugin.mf.limits.has_timeout)
-			r.timeout_text = "the manifest's timeout";
+		if (!r.timeout_text && plugin.mf.limits.has_timeout) {
+			ep_snprintf(r.timeout_buf, sizeof r.timeout_buf, "%" PRIu64 "ms",
+			            plugin.mf.limits.timeout_ms);
+			r.timeout_text = r.timeout_buf;
+		}
 		bytes = plugin.wasm;
 		len = plugin.wasm_len;
 		plugin.wasm = NULL;
