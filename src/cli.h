@@ -142,8 +142,12 @@ typedef struct cli_plugin {
 	uint32_t why_line;          /* its manifest line, 0 if none */
 } cli_plugin;
 
+/* The system trust store: $EDGEPLUG_TRUST_DIR when set and not empty (for
+ * packagers, and for tests that must not see the host's), else
+ * EP_TRUST_DIR. */
+const char *cli_trust_dir(void);
 /* The trust store of --trust options (paths), or the system's
- * (EP_TRUST_DIR) when none is given and it exists; *have says whether
+ * (cli_trust_dir) when none is given and it exists; *have says whether
  * there is one. 0, or RC_NOPERM with why set. */
 int cli_trust_load(ep_trust *t, const char *const *paths, size_t n, int *have, char *why,
                    size_t whylen);

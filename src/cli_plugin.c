@@ -23,6 +23,12 @@
 
 /* ---- the shared steps ---- */
 
+const char *cli_trust_dir(void)
+{
+	const char *d = getenv("EDGEPLUG_TRUST_DIR");
+	return d && *d ? d : EP_TRUST_DIR;
+}
+
 int cli_trust_load(ep_trust *t, const char *const *paths, size_t n, int *have, char *why,
                    size_t whylen)
 {
@@ -32,9 +38,9 @@ int cli_trust_load(ep_trust *t, const char *const *paths, size_t n, int *have, c
 		if (ep_trust_add(t, paths[i], why, whylen) != 0)
 			return RC_NOPERM;
 	if (n == 0) {
-		if (lstat(EP_TRUST_DIR, &st) != 0)
+		if (lstat(cli_trust_dir(), &st) != 0)
 			return RC_OK;   /* no system trust store: nothing is trusted */
-		if (ep_trust_add(t, EP_TRUST_DIR, why, whylen) != 0)
+		if (ep_trust_add(t, cli_trust_dir(), why, whylen) != 0)
 			return RC_NOPERM;
 	}
 	*have = 1;
@@ -294,7 +300,7 @@ static int cmd_verify(int argc, char **argv)
 	}
 	if (!have) {
 		rc = cli_fail(RC_NOPERM, "%s: no trust store: give --trust or install keys in %s",
-		              o.arg, EP_TRUST_DIR);
+		              o.arg, cli_trust_dir());
 		goto out;
 	}
 	if ((rc = cli_plugin_check_signature(&p, &t)) != RC_OK || (rc = cli_plugin_parse(&p)) != RC_OK ||
@@ -674,7 +680,7 @@ static int cmd_doctor(int argc, char **argv)
 		out_begin(&d.w, stdout, 1);
 		out_list(&d.w, "checks");
 	}
-	const char *where = o.ntrust ? "--trust" : EP_TRUST_DIR;
+	const char *where = o.ntrust ? "--trust" : cli_trust_dir();
 	if (cli_trust_load(&t, o.trust, o.ntrust, &have, why, sizeof why) != RC_OK)
 		check_line(&d, "trust", "fail", "%s", why);
 	else if (!have)

@@ -8,6 +8,10 @@
 # its own run_case after sourcing this.
 
 B=${B:-build/x86_64}
+# The host's own trust store (/etc/edgeplug/trusted.d) must not change what
+# a test sees: no system trust store, unless a test makes one.
+EDGEPLUG_TRUST_DIR=/nonexistent/edgeplug-trusted.d
+export EDGEPLUG_TRUST_DIR
 QEMU=${QEMU:-}
 EP=$B/edgeplug
 pass=0
