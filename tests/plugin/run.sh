@@ -15,6 +15,8 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 WASI_CC=${WASI_CC:-sh tests/wasm-cc --target=wasm32-wasi}
 HOST_EP=${HOST_EP:-build/host/edgeplug}
+# The variables the probes forward: what the host has must not matter.
+unset EP_A EP_B
 W=${WASM_DIR:-$B}/plugin   # plugins, shared by every build
 R=$B/plugin                # this build's outputs
 P=$R/p                     # plugin folders, made here
