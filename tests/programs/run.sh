@@ -23,7 +23,6 @@ EP=$(cd "$(dirname "$EP")" && pwd)/$(basename "$EP")
 P=$(pwd)/build/programs
 SRC=$P/src WB=$P/wasm NB=$P/native R=$P/run
 WASI_CC=${WASI_CC:-sh tests/wasm-cc --target=wasm32-wasi}
-WASI_CC="$WASI_CC"
 HOSTCC=${HOSTCC:-gcc}
 mkdir -p "$SRC" "$WB" "$NB" "$R"
 
@@ -109,7 +108,10 @@ WLIBS="-lwasi-emulated-signal -lwasi-emulated-process-clocks -lwasi-emulated-mma
 both() {
 	name=$1
 	shift
-	if [ "$WB/$name" -nt "$0" ] && [ "$NB/$name" -nt "$0" ]; then
+	# Up to date when both are newer than this script and every header or
+	# stub beside it.
+	if [ -f "$WB/$name" ] && [ -f "$NB/$name" ] &&
+		[ -z "$(find "$HERE" \( -name '*.[ch]' -o -name run.sh \) \( -newer "$WB/$name" -o -newer "$NB/$name" \) | head -n 1)" ]; then
 		return 0
 	fi
 	# shellcheck disable=SC2086
@@ -117,7 +119,10 @@ both() {
 	build "$name (native)" "$NB/$name" "$HOSTCC" "$@" -lm
 }
 
-LUA_C=$(ls "$LUA_SRC"/*.c | grep -v '/luac\.c$')
+LUA_C=
+for f in "$LUA_SRC"/*.c; do
+	[ "$f" = "$LUA_SRC/luac.c" ] || LUA_C="$LUA_C $f"
+done
 ZLIB_C="adler32.c compress.c crc32.c deflate.c gzclose.c gzlib.c gzread.c gzwrite.c
 	infback.c inffast.c inflate.c inftrees.c trees.c uncompr.c zutil.c"
 ZLIB_C=$(for f in $ZLIB_C; do printf '%s ' "$ZLIB_SRC/$f"; done)
@@ -159,7 +164,7 @@ same() {
 	name=$1 prog=$2
 	shift 2
 	for side in wasm native; do
-		rm -rf "$R/$side" && mkdir -p "$R/$side"
+		rm -rf "${R:?}/$side" && mkdir -p "$R/$side"
 		[ -n "$SEED" ] && cp -R "$SEED"/. "$R/$side/"
 	done
 	eopts=
