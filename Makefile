@@ -353,6 +353,14 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test \
+.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
+
+# Real programs (tests/programs/run.sh): Debian's bzip2, zlib and Lua sources
+# (apt-get source, pinned versions, fetched once into build/programs/src)
+# built for wasm32-wasi and with gcc and compared run for run, and flite from
+# npm against stored checksums. Needs the network the first time; a few
+# minutes; not part of `test`.
+test-programs: $(B)/edgeplug
+	@B=$(B) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/programs/run.sh
