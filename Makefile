@@ -1,8 +1,11 @@
-# edgeplug - plain GNU make. `make` builds build/$(BOARD)/edgeplug.
-#   make test           unit tests, CLI, WASI and budget tests and the spec testsuite
+# edgeplug - plain GNU make. `make` builds build/$(BOARD)/edgeplug (verifies
+# signatures) and build/host/edgeplug (the host build, which also signs).
+#   make test           unit, CLI, WASI, budget, plugin and docs tests and the spec testsuite
+#   make plugin-test    manifests, signatures, audit/inspect/list/doctor, run reports (tests/plugin)
+#   make docs-test      every "$ " example of README.md and docs/ run and compared
 #   make wasi-test      the WASI tests only (tests/wasi: clang --target=wasm32-wasi)
 #   make limits-test    the budget options of `edgeplug run` (tests/limits, docs/limits.md)
-#   make demo           build examples/wc.c for WASI and run it on examples/data
+#   make demo           run examples/wc.c for WASI on examples/data, then sign and run a plugin
 #   make spec           the spec testsuite only (TESTSUITE=dir to override)
 #   make test SANITIZE=1  the same under ASan+UBSan (clang, dynamic, build/sanitize)
 #   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
@@ -12,6 +15,7 @@
 #   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 #   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
 #                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 200
+#   make test-programs  Debian's bzip2, zlib, Lua, mujs, SQLite for WASI vs native; flite (npm)
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
