@@ -88,4 +88,28 @@ static inline ep_module *load_fixture(ep_engine *e, const char *name)
 	return m;
 }
 
+/* An allocator that refuses the fail_at-th call that asks for more memory
+ * (0: never), for tests that walk every allocation of a load. */
+typedef struct failer {
+	long calls, fail_at;
+	bool failed;
+} failer;
+
+static inline void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	failer *f = ud;
+	if (nsize == 0) {
+		free(ptr);
+		return NULL;
+	}
+	if (nsize > osize || !ptr) {
+		f->calls++;
+		if (f->fail_at && f->calls == f->fail_at) {
+			f->failed = true;
+			return NULL;
+		}
+	}
+	return realloc(ptr, nsize);
+}
+
 #endif

@@ -939,28 +939,6 @@ static void test_corruptions(void)
 
 /* ---- allocator refusal and the public API ---- */
 
-typedef struct failer {
-	long calls, fail_at;      /* fail_at 0: never */
-	bool failed;
-} failer;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	failer *f = ud;
-	if (nsize == 0) {
-		free(ptr);
-		return NULL;
-	}
-	if (nsize > osize || !ptr) {
-		f->calls++;
-		if (f->fail_at && f->calls == f->fail_at) {
-			f->failed = true;
-			return NULL;
-		}
-	}
-	return realloc(ptr, nsize);
-}
-
 static void test_alloc_failures(void)
 {
 	long n;
