@@ -18,6 +18,7 @@
 
 #define SLOTS 512
 
+#ifndef NO_OWN_MALLOC
 static unsigned rng = 99;
 static unsigned next(void)
 {
@@ -44,6 +45,8 @@ static int intact(const unsigned char *p, size_t n, unsigned char tag)
 			return 0;
 	return 1;
 }
+
+#endif
 
 int main(void)
 {
