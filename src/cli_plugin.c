@@ -250,16 +250,21 @@ static const char *pin_word(int pin)
 
 /* Every check of one plugin, as verify does them, stopping at the first
  * failure; returns its exit code (p->why says why). */
-static int check_plugin(cli_plugin *p, const char *path, const ep_trust *t)
+/* The checks after reading, in their order: signature, parse, pin. */
+static int check_read_plugin(cli_plugin *p, const ep_trust *t)
 {
-	int rc = cli_plugin_read(p, path);
-	if (rc == RC_OK)
-		rc = cli_plugin_check_signature(p, t);
+	int rc = cli_plugin_check_signature(p, t);
 	if (rc == RC_OK)
 		rc = cli_plugin_parse(p);
 	if (rc == RC_OK)
 		rc = cli_plugin_check_pin(p, CLI_MAX_MODULE_BYTES);
 	return rc;
+}
+
+static int check_plugin(cli_plugin *p, const char *path, const ep_trust *t)
+{
+	int rc = cli_plugin_read(p, path);
+	return rc == RC_OK ? check_read_plugin(p, t) : rc;
 }
 
 static void print_why(const cli_plugin *p)
@@ -303,8 +308,7 @@ static int cmd_verify(int argc, char **argv)
 		              o.arg, cli_trust_dir());
 		goto out;
 	}
-	if ((rc = cli_plugin_check_signature(&p, &t)) != RC_OK || (rc = cli_plugin_parse(&p)) != RC_OK ||
-	    (rc = cli_plugin_check_pin(&p, CLI_MAX_MODULE_BYTES)) != RC_OK) {
+	if ((rc = check_read_plugin(&p, &t)) != RC_OK) {
 		print_why(&p);
 		goto out;
 	}
