@@ -62,7 +62,7 @@ CONSERVE_STACK := $(shell $(CC) -fconserve-stack -E -x c /dev/null >/dev/null 2>
 OPT_SMALL := -Os $(CONSERVE_STACK)
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
-ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c
+ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c src/linker.c src/host.c
 # WASI preview 1 (include/edgeplug_wasi.h): in the library for embedders.
 WASI_SRC := src/wasi.c
 # The plugin layer: the shared value syntax, the manifest parser

@@ -61,49 +61,52 @@ typedef struct ep_wasi ep_wasi;
 #define EP_WASI_RESOLVE_WALK 1
 
 /* A context with the given capabilities (EP_WASI_* flags), no arguments, no
- * environment and no directories; NULL when out of memory (or out of host
- * descriptors: it keeps a pipe for ep_wasi_interrupt). */
-ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps);
+ * environment and no directories. *out is NULL on failure: EP_ERR_NOMEM
+ * (the allocator), EP_ERR_LIMIT (out of host descriptors: it keeps a pipe
+ * for ep_wasi_interrupt), EP_ERR_ARG. */
+EP_API ep_status ep_wasi_create(ep_engine *engine, unsigned caps, ep_wasi **out, ep_error *err);
+/* Shorthand for ep_wasi_create: the context or NULL. */
+EP_API ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps);
 /* Closes every host descriptor the context opened (never the stdio ones it
  * was given) and frees it. NULL is ignored. */
-void ep_wasi_free(ep_wasi *w);
+EP_API void ep_wasi_free(ep_wasi *w);
 
 /* The plugin's argv, copied; argv[0] is by convention the program's name.
  * Replaces earlier arguments. EP_ERR_NOMEM or EP_ERR_ARG (err says why). */
-ep_status ep_wasi_set_args(ep_wasi *w, size_t argc, const char *const *argv,
-                           ep_error *err);
+EP_API ep_status ep_wasi_set_args(ep_wasi *w, size_t argc, const char *const *argv,
+                                  ep_error *err);
 /* Sets (or replaces) one environment variable. name must be non-empty and
  * hold no '='. */
-ep_status ep_wasi_set_env(ep_wasi *w, const char *name, const char *value,
-                          ep_error *err);
+EP_API ep_status ep_wasi_set_env(ep_wasi *w, const char *name, const char *value,
+                                 ep_error *err);
 /* Grants the host directory host_path to the plugin under the name
  * guest_path (what the plugin opens files by, e.g. "data" or "/"). The
  * directory is opened now; a failure is EP_ERR_ARG with the reason in err.
  * Preopens get descriptors 3, 4, ... in the order they are added. */
-ep_status ep_wasi_preopen(ep_wasi *w, const char *host_path, const char *guest_path,
-                          unsigned flags, ep_error *err);
+EP_API ep_status ep_wasi_preopen(ep_wasi *w, const char *host_path, const char *guest_path,
+                                 unsigned flags, ep_error *err);
 /* The host descriptors behind fds 0, 1 and 2 when granted (default 0, 1,
  * 2); -1 (or a closed descriptor) leaves that one absent. The context never
  * closes them. Call before the plugin runs. A write to a pipe whose reader
  * is gone raises SIGPIPE in the host process unless it is ignored (the CLI
  * ignores it, so the plugin sees EPIPE). */
-void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err);
+EP_API void ep_wasi_set_stdio(ep_wasi *w, int in, int out, int err);
 /* EP_WASI_RESOLVE_AUTO (the default) or EP_WASI_RESOLVE_WALK. */
-void ep_wasi_set_resolve(ep_wasi *w, int mode);
+EP_API void ep_wasi_set_resolve(ep_wasi *w, int mode);
 /* 1 when this build and the running kernel confine path resolution with
  * openat2(RESOLVE_BENEATH) (EP_WASI_RESOLVE_AUTO then uses it); 0 when
  * every resolution takes the per-component walk. For health checks. */
-int ep_wasi_kernel_beneath(void);
+EP_API int ep_wasi_kernel_beneath(void);
 /* Caps the bytes the plugin may write to stdout and stderr together (the
  * host descriptors of ep_wasi_set_stdio, under any fd number the plugin
  * renumbers them to): a write that would pass the cap writes nothing and
  * fails with ENOSPC, and the plugin runs on. UINT64_MAX, the default, is no
  * cap; 0 refuses every write. */
-void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes);
+EP_API void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes);
 /* Bytes written to stdout and stderr so far, and the writes the cap
  * refused. */
-uint64_t ep_wasi_output_bytes(const ep_wasi *w);
-uint64_t ep_wasi_output_refused(const ep_wasi *w);
+EP_API uint64_t ep_wasi_output_bytes(const ep_wasi *w);
+EP_API uint64_t ep_wasi_output_refused(const ep_wasi *w);
 
 /* For every import of m from "wasi_snapshot_preview1", creates a host
  * function in store and puts it in imports[i] (imports has one entry per
@@ -111,15 +114,37 @@ uint64_t ep_wasi_output_refused(const ep_wasi *w);
  * fill. EP_ERR_UNLINKABLE (err names the import) for a WASI function this
  * context does not know or an import with the wrong type. The context
  * remembers store so ep_wasi_interrupt can stop it too. */
-ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
-                       ep_extern *imports, ep_error *err);
-/* Runs m as a WASI command: links it (every import must be WASI),
- * instantiates it in store and calls its "_start". Returns EP_OK when the
- * program ended, by returning (*exit_code = 0) or by proc_exit
- * (*exit_code = its code); any other status is a failure as described in
- * edgeplug.h (a trap, an unlinkable import, no "_start": EP_ERR_ARG). */
-ep_status ep_wasi_run(ep_wasi *w, ep_store *store, const ep_module *m,
-                      int *exit_code, ep_error *err);
+EP_API ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
+                              ep_extern *imports, ep_error *err);
+/* Defines every WASI function of this context in l under
+ * "wasi_snapshot_preview1", bound to w (which must outlive every store the
+ * linker instantiates into while that store runs code). EP_ERR_ARG when l
+ * already defines one of them, EP_ERR_NOMEM. */
+EP_API ep_status ep_wasi_define(ep_wasi *w, ep_linker *l, ep_error *err);
+/* Instantiates m in store with WASI: through l, a linker ep_wasi_define
+ * was called on (with the embedder's own definitions beside WASI's), or
+ * with l NULL through a linker of WASI alone, made and freed here. Runs
+ * the start section but not "_start"; remembers store for
+ * ep_wasi_interrupt. Errors as ep_linker_instantiate; *out NULL then. */
+EP_API ep_status ep_wasi_instantiate(ep_wasi *w, ep_linker *l, ep_store *store,
+                                     const ep_module *m, ep_instance **out, ep_error *err);
+/* Calls inst's exported "_start" (a WASI command): EP_OK when the program
+ * ended, by returning (*exit_code = 0) or by proc_exit (*exit_code = its
+ * code); EP_ERR_ARG without a "_start" function; a trap, fuel or an
+ * interrupt as ep_call (EP_ERR_TRAP; after fuel or an interrupt the call
+ * stays suspended for ep_resume or ep_abandon). Between
+ * ep_wasi_instantiate and this, the embedder may set fuel, arm a deadline
+ * or look exports up. exit_code may be NULL. */
+EP_API ep_status ep_wasi_start(ep_wasi *w, ep_store *store, ep_instance *inst, int *exit_code,
+                               ep_error *err);
+/* Runs m as a WASI command: ep_wasi_instantiate (every import must be
+ * WASI) and ep_wasi_start in a row. Returns EP_OK when the program ended,
+ * by returning (*exit_code = 0) or by proc_exit, also from a start
+ * section (*exit_code = its code); any other status is a failure as
+ * described in edgeplug.h (a trap, an unlinkable import, no "_start":
+ * EP_ERR_ARG). */
+EP_API ep_status ep_wasi_run(ep_wasi *w, ep_store *store, const ep_module *m,
+                             int *exit_code, ep_error *err);
 
 /* Stops the plugin: a WASI call blocked in fd_read, fd_write or poll_oneoff
  * returns at once with the trap EP_TRAP_INTERRUPT (the call cannot be
@@ -128,8 +153,8 @@ ep_status ep_wasi_run(ep_wasi *w, ep_store *store, const ep_module *m,
  * and callable from another thread: a deadline timer's handler can call it.
  * The interrupt stays set, so later blocking calls return at once too,
  * until cleared. */
-void ep_wasi_interrupt(ep_wasi *w);
-void ep_wasi_clear_interrupt(ep_wasi *w);
+EP_API void ep_wasi_interrupt(ep_wasi *w);
+EP_API void ep_wasi_clear_interrupt(ep_wasi *w);
 
 #ifdef __cplusplus
 }

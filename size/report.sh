@@ -85,7 +85,7 @@ function component(file,    base, arch, obj) {
 		return "other"
 	sub(/\.l?o$/, "", obj)
 	# fmt: the printf subset every stage formats its messages with.
-	if (obj ~ /^(alloc|sort|module|decode|validate|lower|exec|instance|fmt)$/)
+	if (obj ~ /^(alloc|sort|module|decode|validate|lower|exec|instance|linker|host|fmt)$/)
 		return "engine"
 	if (obj ~ /^wasi/)
 		return "WASI"

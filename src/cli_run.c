@@ -72,7 +72,6 @@ typedef struct run {
 	ep_grants grants;
 	cli_plugin *plugin;           /* manifest runs */
 	int trap_unknown;             /* --trap-unknown-imports */
-	char **stub_msgs;             /* the stubs' trap messages, one per import */
 	const char *timeout_text;     /* as written, for the message */
 	char timeout_buf[24];         /* a manifest's timeout, as text */
 	uint64_t started_ms;
@@ -478,28 +477,11 @@ out:
  * instantiating so a typo does not run the start function first. */
 static int module_exports_func(const ep_module *m, const char *name)
 {
-	size_t len = strlen(name);
-	uint32_t n = ep_module_export_count(m);
-	for (uint32_t i = 0; i < n; i++) {
-		const char *en;
-		size_t el;
-		uint8_t kind;
-		ep_module_export(m, i, &en, &el, &kind);
-		if (kind == EP_EXTERN_FUNC && el == len && memcmp(en, name, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* An import nothing provides, under --trap-unknown-imports: calling it is
- * the trap, so the module's other paths still run. */
-static ep_trap unknown_import(ep_caller *caller, void *env, const ep_value *args,
-                              ep_value *results)
-{
-	(void)args;
-	(void)results;
-	ep_caller_set_message(caller, env);
-	return EP_TRAP_HOST;
+	uint32_t i;
+	uint8_t kind = EP_EXTERN_TABLE;
+	if (ep_module_export_find(m, name, strlen(name), &i))
+		ep_module_export(m, i, NULL, NULL, &kind);
+	return kind == EP_EXTERN_FUNC;
 }
 
 /* Instantiates the module with r's grants and runs it: _start, or (with
@@ -511,7 +493,7 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 	int rc;
 	ep_error err;
 	error_init(&err);
-	ep_extern *imports = NULL;
+	ep_linker *l = NULL;
 	const ep_module *m = r->module;
 	uint64_t timeout = r->grants.budget.timeout_ms;
 	if (!module_exports_func(m, name))
@@ -536,51 +518,20 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 	r->store = ep_store_new(r->engine, &limits);
 	if (r->store && r->grants.budget.fuel != UINT64_MAX)
 		ep_store_set_fuel(r->store, r->grants.budget.fuel);
-	uint32_t n = ep_module_import_count(m);
-	imports = calloc(n ? n : 1, sizeof *imports);
-	if (!r->store || !imports) {
+	if (!r->store) {
 		rc = say(r, RC_SOFTWARE, "%s: out of memory for the store's stacks "
 		         "(engine memory limit: see --max-runtime-memory)", r->path);
 		goto out;
 	}
-	st = ep_wasi_link(r->wasi, r->store, m, imports, &err);
+	/* WASI, and under --trap-unknown-imports stubs for the rest. */
+	st = ep_linker_new(r->engine, &l, &err);
+	if (st == EP_OK)
+		st = ep_wasi_define(r->wasi, l, &err);
 	if (st != EP_OK) {
 		rc = report_status(r, st, &err);
 		goto out;
 	}
-	if (r->trap_unknown && !(r->stub_msgs = calloc(n ? n : 1, sizeof *r->stub_msgs))) {
-		rc = say(r, RC_SOFTWARE, "out of memory");
-		goto out;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		if (imports[i].of.func)
-			continue;
-		/* Not WASI: name the first such import, as a linker would. */
-		const char *mod, *field;
-		size_t mod_len, field_len;
-		uint8_t kind;
-		char a[80], b[80];
-		ep_functype ft;
-		ep_module_import(m, i, &mod, &mod_len, &field, &field_len, &kind);
-		cli_escape(a, sizeof a, mod, mod_len);
-		cli_escape(b, sizeof b, field, field_len);
-		if (r->trap_unknown && kind == EP_EXTERN_FUNC && ep_module_import_functype(m, i, &ft)) {
-			size_t len = strlen(a) + strlen(b) + 32;
-			if ((r->stub_msgs[i] = malloc(len)) != NULL)
-				ep_snprintf(r->stub_msgs[i], len, "unknown import %s.%s called", a, b);
-			imports[i].kind = EP_EXTERN_FUNC;
-			imports[i].of.func = r->stub_msgs[i]
-				? ep_func_new_host(r->store, &ft, unknown_import, r->stub_msgs[i]) : NULL;
-			if (!imports[i].of.func) {
-				rc = say(r, RC_SOFTWARE, "out of memory");
-				goto out;
-			}
-			continue;
-		}
-		rc = say(r, RC_UNAVAILABLE, "%s: unknown import %s.%s%s", r->path, a, b,
-		         r->trap_unknown && kind != EP_EXTERN_FUNC ? " (only functions can be stubs)" : "");
-		goto out;
-	}
+	ep_linker_set_trap_unknown(l, r->trap_unknown);
 	/* A reader that goes away is the plugin's EPIPE, not our death. */
 	signal(SIGPIPE, SIG_IGN);
 	if (timeout != UINT64_MAX) {
@@ -590,7 +541,7 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 			goto out;
 	}
 	ep_instance *inst;
-	st = ep_instantiate(r->store, m, imports, n, &inst, &err);
+	st = ep_wasi_instantiate(r->wasi, l, r->store, m, &inst, &err);
 	if (st != EP_OK) {
 		rc = run_failed(r, st, &err);
 		goto out;
@@ -626,7 +577,7 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 out:
 	if (timeout != UINT64_MAX)
 		disarm_deadline();
-	free(imports);
+	ep_linker_free(l);
 	return rc;
 }
 
@@ -913,11 +864,6 @@ out:
 	}
 	free(entry_buf);
 	ep_store_free(r.store);
-	if (r.stub_msgs) {
-		for (uint32_t k = 0; r.module && k < ep_module_import_count(r.module); k++)
-			free(r.stub_msgs[k]);
-		free(r.stub_msgs);
-	}
 	ep_wasi_free(r.wasi);
 	ep_module_free(r.module);
 	ep_engine_free(r.engine);

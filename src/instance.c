@@ -3,6 +3,9 @@
  * growth, instantiation (linking, segments, start) and the public call API.
  * It runs no wasm code itself: calls go through exec_call/exec_resume.
  */
+#include <stdarg.h>
+
+#include "fmt.h"
 #include "internal.h"
 
 /* ---- the store's objects ---- */
@@ -16,21 +19,6 @@ struct obj {
 	struct obj *next;
 	size_t size;
 	uint8_t kind;
-};
-
-/* Tables and memories remember their declared maximum, which import
- * matching needs; ep_table.max and ep_memory.max_pages hold the capped one.
- * Every ep_table / ep_memory is the first member of one of these. */
-struct table_obj {
-	ep_table t;
-	uint32_t decl_max;
-	bool has_max;
-};
-
-struct mem_obj {
-	ep_memory m;
-	uint32_t decl_max;
-	bool has_max;
 };
 
 /* A host function; its parameter and result types follow the node. */
@@ -162,32 +150,24 @@ static void obj_free(ep_engine *e, struct obj *o)
 
 /* ---- values ---- */
 
+static ep_status arg_error(ep_error *err, const char *msg)
+{
+	return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX, "%s", msg);
+}
+
 static bool is_reftype(uint8_t t)
 {
 	return t == EP_FUNCREF || t == EP_EXTERNREF;
 }
 
-static bool is_valtype(uint8_t t)
+bool valtype_ok(uint8_t t)
 {
 	return t == EP_I32 || t == EP_I64 || t == EP_F32 || t == EP_F64 || is_reftype(t);
 }
 
-static const char *valtype_name(uint8_t t)
-{
-	switch (t) {
-	case EP_I32: return "i32";
-	case EP_I64: return "i64";
-	case EP_F32: return "f32";
-	case EP_F64: return "f64";
-	case EP_FUNCREF: return "funcref";
-	case EP_EXTERNREF: return "externref";
-	default: return "?";
-	}
-}
-
 /* i32/f32 are written through .u32 over a zeroed slot, so the upper half is
  * at least deterministic. */
-static slot value_to_slot(const ep_value *v)
+slot value_to_slot(const ep_value *v)
 {
 	slot s;
 	s.u64 = 0;
@@ -270,6 +250,16 @@ fail:
 	ep_free(e, s->stack, (size_t)l->max_stack_slots * sizeof(slot));
 	ep_free(e, s, sizeof *s);
 	return NULL;
+}
+
+void ep_store_set_data(ep_store *s, void *data)
+{
+	s->data = data;
+}
+
+void *ep_store_data(const ep_store *s)
+{
+	return s->data;
 }
 
 void ep_store_free(ep_store *s)
@@ -477,7 +467,7 @@ uint64_t ep_memory_size(const ep_memory *mem)
 
 ep_global *ep_global_new(ep_store *s, ep_value value, int mutable_)
 {
-	if (!s || !is_valtype(value.type))
+	if (!s || !valtype_ok(value.type))
 		return NULL;
 	struct global_node *n = ep_zalloc(s->engine, sizeof *n);
 	if (!n)
@@ -494,23 +484,23 @@ ep_value ep_global_get(const ep_global *g)
 	return slot_to_value(g->type, g->val);
 }
 
-ep_func *ep_func_new_host(ep_store *s, const ep_functype *type, ep_host_fn fn,
-                          void *env)
+bool functype_ok(const ep_functype *type)
 {
-	if (!s || !type || !fn)
-		return NULL;
-	if ((type->nparams && !type->params) || (type->nresults && !type->results))
-		return NULL;
-	for (uint32_t i = 0; i < type->nparams; i++)
-		if (!is_valtype(type->params[i]))
-			return NULL;
-	for (uint32_t i = 0; i < type->nresults; i++)
-		if (!is_valtype(type->results[i]))
-			return NULL;
+	if (!type || (type->nparams && !type->params) || (type->nresults && !type->results))
+		return false;
+	for (uint32_t i = 0; i < type->nparams + type->nresults; i++)
+		if (!valtype_ok(i < type->nparams ? type->params[i] : type->results[i - type->nparams]))
+			return false;
+	return true;
+}
+
+ep_func *host_func_new(ep_store *s, const ep_functype *type, ep_host_fn fn, void *env,
+                       size_t extra)
+{
 	size_t ntypes = (size_t)type->nparams + type->nresults;
-	if (ntypes < type->nparams || ntypes > SIZE_MAX - sizeof(struct func_node))
+	if (ntypes < type->nparams || ntypes > SIZE_MAX - sizeof(struct func_node) - extra)
 		return NULL;
-	size_t size = sizeof(struct func_node) + ntypes;
+	size_t size = sizeof(struct func_node) + ntypes + extra;
 	struct func_node *n = ep_zalloc(s->engine, size);
 	if (!n)
 		return NULL;
@@ -527,9 +517,17 @@ ep_func *ep_func_new_host(ep_store *s, const ep_functype *type, ep_host_fn fn,
 	f->inst = NULL;
 	f->index = UINT32_MAX;
 	f->host = fn;
-	f->env = env;
+	f->env = extra ? types + ntypes : env;
 	link_obj(s, &n->hdr, OBJ_FUNC, size);
 	return f;
+}
+
+ep_func *ep_func_new_host(ep_store *s, const ep_functype *type, ep_host_fn fn,
+                          void *env)
+{
+	if (!s || !fn || !functype_ok(type))
+		return NULL;
+	return host_func_new(s, type, fn, env, 0);
 }
 
 /* Never hands out NULL, so embedders may memcpy from an empty list. */
@@ -600,11 +598,6 @@ static ep_status run(ep_store *s, ep_func *f, const functype *t, ep_value *resul
 	return EP_OK;
 }
 
-static ep_status arg_error(ep_error *err, const char *msg)
-{
-	return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX, "%s", msg);
-}
-
 /* Refuses a call while the stack is in use: by a suspended call, or by the
  * running call when a host function tries to re-enter the store (exec_call
  * takes its arguments at stack[0], which the running frames occupy). */
@@ -640,7 +633,7 @@ ep_status ep_call(ep_store *s, ep_func *f, const ep_value *args, size_t nargs,
 		if (args[i].type != t->types[i])
 			return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX,
 			               "argument %zu is %s, expected %s", i,
-			               valtype_name(args[i].type), valtype_name(t->types[i]));
+			               ep_valtype_name(args[i].type), ep_valtype_name(t->types[i]));
 	if (nargs > s->limits.max_stack_slots || nresults > s->limits.max_stack_slots) {
 		st = ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "call stack exhausted");
 		err->trap = EP_TRAP_STACK_EXHAUSTED;
@@ -728,14 +721,41 @@ static bool extern_present(const ep_extern *x)
 	}
 }
 
-/* Import names in messages, clipped so both halves fit in ep_error.msg. */
-#define IMPORT_FMT "\"%.*s\".\"%.*s\""
-#define IMPORT_ARGS(im) clip((im)->module_len), (im)->module, clip((im)->name_len), (im)->name
-
-static int clip(uint32_t len)
+/* A name from a module for a message: bytes that would break the line (and
+ * backslashes) as \xx, at most 48 bytes of the name, then "...". */
+void import_name_text(char *buf, size_t size, const char *s, uint32_t n)
 {
-	return len > 48 ? 48 : (int)len;
+	size_t o = 0;
+	for (uint32_t i = 0; i < n && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= 48 && (c & 0xc0) != 0x80) {
+			o += (size_t)ep_snprintf(buf + o, size - o, "...");
+			break;
+		}
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			o += (size_t)ep_snprintf(buf + o, size - o, "\\%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
 }
+
+ep_status import_fail(ep_error *err, const import *im, const char *what,
+                      const char *fmt, ...)
+{
+	if (!err)
+		return EP_ERR_UNLINKABLE;
+	char a[200], b[200], rest[160];
+	import_name_text(a, sizeof a, im->module, im->module_len);
+	import_name_text(b, sizeof b, im->name, im->name_len);
+	va_list ap;
+	va_start(ap, fmt);
+	ep_vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX, "%s %s.%s%s", what, a, b, rest);
+}
+
+#define INCOMPATIBLE "incompatible import type"
 
 /* Limits subtyping: the actual {min, max} matches the expected one when it
  * is at least as large and at most as growable. */
@@ -744,45 +764,63 @@ static ep_status match_limits(ep_error *err, const import *im, const char *what,
                               const limits *want)
 {
 	if (min < want->min)
-		return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-		               "incompatible import type " IMPORT_FMT ": %s %u, expected at least %u",
-		               IMPORT_ARGS(im), what, min, want->min);
+		return import_fail(err, im, INCOMPATIBLE, ": %s %u, expected at least %u", what, min,
+		                   want->min);
 	if (want->has_max && !has_max)
-		return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-		               "incompatible import type " IMPORT_FMT ": no maximum, expected at most %u",
-		               IMPORT_ARGS(im), want->max);
+		return import_fail(err, im, INCOMPATIBLE, ": no maximum, expected at most %u", want->max);
 	if (want->has_max && max > want->max)
-		return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-		               "incompatible import type " IMPORT_FMT ": maximum %u, expected at most %u",
-		               IMPORT_ARGS(im), max, want->max);
+		return import_fail(err, im, INCOMPATIBLE, ": maximum %u, expected at most %u", max,
+		                   want->max);
 	return EP_OK;
+}
+
+/* A signature as "[i32 i64] -> [i32]"; buf holds at least 64 bytes, and
+ * a type list that does not fit ends in "...". */
+static const char *sig_text(char *buf, size_t size, const functype *t)
+{
+	size_t o = 0;
+	for (uint32_t i = 0; i <= t->nparams + t->nresults; i++) {
+		uint32_t n = t->nparams + t->nresults;
+		const char *sep = i == t->nparams ? "] -> [" : i == 0 || i == n ? "" : " ";
+		const char *name = i < n ? ep_valtype_name(t->types[i]) : "";
+		if (o + 24 > size) {
+			o += (size_t)ep_snprintf(buf + o, size - o, "...");
+			break;
+		}
+		o += (size_t)ep_snprintf(buf + o, size - o, "%s%s%s", i ? "" : "[", sep, name);
+	}
+	ep_snprintf(buf + o, size - o, "]");
+	return buf;
+}
+
+static ep_status match_func(const ep_module *m, const import *im, const functype *got,
+                            ep_error *err)
+{
+	const functype *want = im->of.type < m->ntypes ? &m->types[im->of.type] : NULL;
+	if (want && functype_equal(got, want))
+		return EP_OK;
+	char a[64] = "?", b[64];
+	return import_fail(err, im, INCOMPATIBLE, ": function signature differs: expected %s, got %s",
+	                   want ? sig_text(a, sizeof a, want) : a, sig_text(b, sizeof b, got));
 }
 
 static ep_status match_import(const ep_module *m, const import *im, const ep_extern *x,
                               ep_error *err)
 {
 	if (!extern_present(x))
-		return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-		               "unknown import " IMPORT_FMT, IMPORT_ARGS(im));
+		return import_fail(err, im, "unknown import", "%s", "");
 	if (x->kind != im->kind)
-		return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-		               "incompatible import type " IMPORT_FMT ": expected %s, got %s",
-		               IMPORT_ARGS(im), kind_name(im->kind), kind_name(x->kind));
+		return import_fail(err, im, INCOMPATIBLE, ": expected %s, got %s", kind_name(im->kind),
+		                   kind_name(x->kind));
 	switch (im->kind) {
 	case EP_EXTERN_FUNC:
-		if (im->of.type >= m->ntypes ||
-		    !functype_equal(x->of.func->type, &m->types[im->of.type]))
-			return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-			               "incompatible import type " IMPORT_FMT ": function signature differs",
-			               IMPORT_ARGS(im));
-		return EP_OK;
+		return match_func(m, im, x->of.func->type, err);
 	case EP_EXTERN_TABLE: {
 		const struct table_obj *t = (const struct table_obj *)x->of.table;
 		if (t->t.reftype != im->of.table.reftype)
-			return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-			               "incompatible import type " IMPORT_FMT ": expected %s table, got %s",
-			               IMPORT_ARGS(im), valtype_name(im->of.table.reftype),
-			               valtype_name(t->t.reftype));
+			return import_fail(err, im, INCOMPATIBLE, ": expected %s table, got %s",
+			                   ep_valtype_name(im->of.table.reftype),
+			                   ep_valtype_name(t->t.reftype));
 		return match_limits(err, im, "table size", t->t.size, t->has_max, t->decl_max,
 		                    &im->of.table.lim);
 	}
@@ -795,11 +833,9 @@ static ep_status match_import(const ep_module *m, const import *im, const ep_ext
 		const ep_global *g = x->of.global;
 		const globaltype *want = &im->of.global;
 		if (g->type != want->valtype || g->mut != want->mut)
-			return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-			               "incompatible import type " IMPORT_FMT ": expected %s%s global, got %s%s",
-			               IMPORT_ARGS(im), want->mut ? "mutable " : "",
-			               valtype_name(want->valtype), g->mut ? "mutable " : "",
-			               valtype_name(g->type));
+			return import_fail(err, im, INCOMPATIBLE, ": expected %s%s global, got %s%s",
+			                   want->mut ? "mutable " : "", ep_valtype_name(want->valtype),
+			                   g->mut ? "mutable " : "", ep_valtype_name(g->type));
 		return EP_OK;
 	}
 	}
@@ -1123,8 +1159,7 @@ ep_status ep_instantiate(ep_store *s, const ep_module *m, const ep_extern *impor
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const import *im = &m->imports[i];
 		if (i >= nimports)
-			return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX,
-			               "unknown import " IMPORT_FMT, IMPORT_ARGS(im));
+			return import_fail(err, im, "unknown import", "%s", "");
 		ep_status st = match_import(m, im, &imports[i], err);
 		if (st != EP_OK)
 			return st;
@@ -1165,30 +1200,53 @@ ep_status ep_instantiate(ep_store *s, const ep_module *m, const ep_extern *impor
 	return EP_OK;
 }
 
+/* ---- what the linker needs (linker.c) ---- */
+
+ep_status import_check(const ep_module *m, uint32_t i, const ep_extern *x, ep_error *err)
+{
+	return match_import(m, &m->imports[i], x, err);
+}
+
+ep_status import_func_check(const ep_module *m, uint32_t i, const functype *t, ep_error *err)
+{
+	return match_func(m, &m->imports[i], t, err);
+}
+
+void store_rollback(ep_store *s, struct obj *mark)
+{
+	while (s->objects && s->objects != mark) {
+		struct obj *o = s->objects;
+		s->objects = o->next;
+		obj_free(s->engine, o);
+	}
+}
+
+/* ---- exports ---- */
+
+ep_extern instance_extern(const ep_instance *inst, uint32_t i)
+{
+	const export_ *x = &inst->module->exports[i];
+	ep_extern ext;
+	memset(&ext, 0, sizeof ext);
+	ext.kind = x->kind;
+	switch (x->kind) {
+	case EP_EXTERN_FUNC: ext.of.func = inst->funcs[x->index]; break;
+	case EP_EXTERN_TABLE: ext.of.table = inst->tables[x->index]; break;
+	case EP_EXTERN_MEMORY: ext.of.memory = inst->mems[x->index]; break;
+	default: ext.of.global = inst->globals[x->index]; break;
+	}
+	return ext;
+}
+
 int ep_instance_export(const ep_instance *inst, const char *name, size_t name_len,
                        ep_extern *out)
 {
-	if (!inst || (name_len && !name))
+	uint32_t i;
+	if (!inst || !ep_module_export_find(inst->module, name, name_len, &i))
 		return 0;
-	const ep_module *m = inst->module;
-	for (uint32_t i = 0; i < m->nexports; i++) {
-		const export_ *x = &m->exports[i];
-		if (x->name_len != name_len || (name_len && memcmp(x->name, name, name_len)))
-			continue;
-		ep_extern ext;
-		memset(&ext, 0, sizeof ext);
-		ext.kind = x->kind;
-		switch (x->kind) {
-		case EP_EXTERN_FUNC: ext.of.func = inst->funcs[x->index]; break;
-		case EP_EXTERN_TABLE: ext.of.table = inst->tables[x->index]; break;
-		case EP_EXTERN_MEMORY: ext.of.memory = inst->mems[x->index]; break;
-		default: ext.of.global = inst->globals[x->index]; break;
-		}
-		if (out)
-			*out = ext;
-		return 1;
-	}
-	return 0;
+	if (out)
+		*out = instance_extern(inst, i);
+	return 1;
 }
 
 ep_memory *ep_instance_memory(const ep_instance *inst)

@@ -322,6 +322,22 @@ struct ep_memory {
 	uint32_t pages, max_pages;   /* max already capped by the store limit */
 };
 
+/* Tables and memories remember their declared maximum, which import
+ * matching needs; ep_table.max and ep_memory.max_pages hold the capped one.
+ * Every ep_table / ep_memory is the first member of one of these
+ * (instance.c makes them; host.c reads the declared maximum). */
+struct table_obj {
+	ep_table t;
+	uint32_t decl_max;
+	bool has_max;
+};
+
+struct mem_obj {
+	ep_memory m;
+	uint32_t decl_max;
+	bool has_max;
+};
+
 struct ep_global {
 	uint8_t type;
 	bool mut;
@@ -385,6 +401,7 @@ struct ep_store {
 	slot *susp_fp;
 	ep_func *susp_entry;
 	ep_instance *instances;
+	void *data;                  /* ep_store_set_data */
 	/* Every object is kept on one list so the store frees them. */
 	struct obj *objects;
 };
@@ -394,6 +411,35 @@ struct ep_store {
 ep_status exec_call(ep_store *s, ep_func *f, ep_error *err);
 /* exec.c: continues a suspended call. */
 ep_status exec_resume(ep_store *s, ep_error *err);
+
+/* instance.c services for the linker (linker.c). import_check matches
+ * import i of m against x, import_func_check against a host function type,
+ * with the messages ep_instantiate gives. import_fail formats "WHAT M.N"
+ * and the rest, the names escaped (import_name_text) for one line. */
+ep_status import_check(const ep_module *m, uint32_t i, const ep_extern *x, ep_error *err);
+ep_status import_func_check(const ep_module *m, uint32_t i, const functype *t, ep_error *err);
+ep_status import_fail(ep_error *err, const import *im, const char *what, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+void import_name_text(char *buf, size_t size, const char *s, uint32_t n);
+/* Whether t is a value type (numbers and references), and every type of
+ * a host function type is one, its arrays present. */
+bool valtype_ok(uint8_t t);
+bool functype_ok(const ep_functype *type);
+/* ep_value <-> slot as the interpreter keeps values. */
+slot value_to_slot(const ep_value *v);
+/* A host function in s; with extra > 0 its env is extra zeroed bytes owned
+ * by the function (freed with the store) instead of env. NULL when out of
+ * memory; type must already be checked. */
+ep_func *host_func_new(ep_store *s, const ep_functype *type, ep_host_fn fn, void *env,
+                       size_t extra);
+/* Frees the objects made in s since s->objects was mark: for undoing host
+ * functions nothing refers to yet. */
+void store_rollback(ep_store *s, struct obj *mark);
+/* Export i of inst's module as an extern of inst. */
+ep_extern instance_extern(const ep_instance *inst, uint32_t i);
 
 /* instance.c helpers used by exec.c */
 int32_t memory_grow(ep_store *s, ep_memory *mem, uint32_t delta);   /* old pages or -1 */

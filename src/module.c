@@ -231,6 +231,21 @@ void ep_module_export(const ep_module *m, uint32_t i, const char **name,
 		*kind = ex ? ex->kind : 0;
 }
 
+int ep_module_export_find(const ep_module *m, const char *name, size_t len, uint32_t *index)
+{
+	if (!m || (len && !name))
+		return 0;
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const export_ *x = &m->exports[i];
+		if (x->name_len == len && (len == 0 || memcmp(x->name, name, len) == 0)) {
+			if (index)
+				*index = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 uint32_t ep_module_export_index(const ep_module *m, uint32_t i)
 {
 	return m && i < m->nexports ? m->exports[i].index : UINT32_MAX;

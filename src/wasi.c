@@ -2568,44 +2568,102 @@ ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
 	return EP_OK;
 }
 
+/* ---- through the linker ---- */
+
+ep_status ep_wasi_define(ep_wasi *w, ep_linker *l, ep_error *err)
+{
+	if (!w || !l)
+		return fail(err, EP_ERR_ARG, "ep_wasi_define: context and linker are required");
+	for (size_t j = 0; j < NTABLE; j++) {
+		uint8_t types[16];
+		ep_functype t;
+		functype_of(&table[j], types, &t);
+		ep_status st = ep_linker_define_func(l, wasi_module, table[j].name, &t, host_entry,
+		                                     &w->bind[j], err);
+		if (st != EP_OK)
+			return st;
+	}
+	return EP_OK;
+}
+
+ep_status ep_wasi_instantiate(ep_wasi *w, ep_linker *l, ep_store *store, const ep_module *m,
+                              ep_instance **out, ep_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!w || !store || !m || !out)
+		return fail(err, EP_ERR_ARG, "ep_wasi_instantiate: context, store, module and out are required");
+	ep_linker *own = NULL;
+	ep_status st = EP_OK;
+	if (!l) {
+		st = ep_linker_new(w->engine, &own, err);
+		if (st == EP_OK)
+			st = ep_wasi_define(w, own, err);
+		l = own;
+	}
+	/* Before instantiating: a start function may already run long. */
+	w->store = store;
+	if (st == EP_OK)
+		st = ep_linker_instantiate(l, store, m, out, err);
+	ep_linker_free(own);
+	return st;
+}
+
+ep_status ep_wasi_start(ep_wasi *w, ep_store *store, ep_instance *inst, int *exit_code,
+                        ep_error *err)
+{
+	ep_error local;
+	if (!err)
+		err = &local;
+	if (exit_code)
+		*exit_code = 0;
+	if (!w || !store || !inst)
+		return fail(err, EP_ERR_ARG, "ep_wasi_start: context, store and instance are required");
+	ep_extern start;
+	if (!ep_instance_export(inst, "_start", 6, &start) || start.kind != EP_EXTERN_FUNC)
+		return fail(err, EP_ERR_ARG, "no exported function _start");
+	w->store = store;
+	ep_status st = ep_call(store, start.of.func, NULL, 0, NULL, 0, err);
+	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_EXIT) {
+		if (exit_code)
+			*exit_code = err->exit_code;
+		st = EP_OK;
+	}
+	return st;
+}
+
 ep_status ep_wasi_run(ep_wasi *w, ep_store *store, const ep_module *m, int *exit_code,
                       ep_error *err)
 {
 	ep_error local;
 	if (!err)
 		err = &local;
-	*exit_code = 0;
-	uint32_t n = ep_module_import_count(m);
-	size_t bytes = (size_t)n * sizeof(ep_extern);
-	ep_extern *imports = wmalloc(w, bytes);
-	if (!imports)
-		return fail(err, EP_ERR_NOMEM, "out of memory");
-	memset(imports, 0, bytes);
-	ep_instance *inst = NULL;
-	ep_status st = ep_wasi_link(w, store, m, imports, err);
-	for (uint32_t i = 0; st == EP_OK && i < n; i++) {
-		if (imports[i].of.func)
-			continue;
-		const char *mod, *name;
-		size_t ml, nl;
-		uint8_t kind;
-		char a[4 * 64 + 1], b[4 * 64 + 1];
-		ep_module_import(m, i, &mod, &ml, &name, &nl, &kind);
-		st = fail(err, EP_ERR_UNLINKABLE, "unknown import %s.%s",
-		          printable(a, sizeof a, mod, ml), printable(b, sizeof b, name, nl));
-	}
+	ep_instance *inst;
+	ep_status st = ep_wasi_instantiate(w, NULL, store, m, &inst, err);
+	if (exit_code)
+		*exit_code = 0;
 	if (st == EP_OK)
-		st = ep_instantiate(store, m, imports, n, &inst, err);
-	wfree(w, imports, bytes);
-	if (st == EP_OK) {
-		ep_extern start;
-		if (!ep_instance_export(inst, "_start", 6, &start) || start.kind != EP_EXTERN_FUNC)
-			return fail(err, EP_ERR_ARG, "no exported function _start");
-		st = ep_call(store, start.of.func, NULL, 0, NULL, 0, err);
-	}
+		return ep_wasi_start(w, store, inst, exit_code, err);
 	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_EXIT) {
-		*exit_code = err->exit_code;
+		if (exit_code)
+			*exit_code = err->exit_code;
 		st = EP_OK;
 	}
 	return st;
+}
+
+/* After ep_wasi_new: a failed pipe2 leaves EMFILE or ENFILE in errno, a
+ * refusing allocator none of them. */
+ep_status ep_wasi_create(ep_engine *engine, unsigned caps, ep_wasi **out, ep_error *err)
+{
+	if (!engine || !out)
+		return fail(err, EP_ERR_ARG, "ep_wasi_create: engine and out are required");
+	errno = 0;
+	*out = ep_wasi_new(engine, caps);
+	int e = errno;
+	if (*out)
+		return EP_OK;
+	if (e == EMFILE || e == ENFILE)
+		return fail(err, EP_ERR_LIMIT, "cannot make the interrupt pipe: %s", ep_strerror(e));
+	return fail(err, EP_ERR_NOMEM, "out of memory allocating a WASI context");
 }

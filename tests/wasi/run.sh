@@ -103,7 +103,7 @@ t run-malformed     65 "" "~^edgeplug: $R/cut.wasm: malformed: .* at offset 0x[0
 t run-no-start      64 "" "edgeplug: $W/reactor.wasm: no exported function _start (not a WASI command; --invoke NAME calls a function)" \
 	run "$W/reactor.wasm"
 t run-start-sig     64 "" "edgeplug: $W/start-sig.wasm: _start must take and return nothing" run "$W/start-sig.wasm"
-t run-bad-signature 69 "" "edgeplug: $W/badsig.wasm: incompatible import type wasi_snapshot_preview1.fd_write: function signature differs" \
+t run-bad-signature 69 "" "edgeplug: $W/badsig.wasm: incompatible import type wasi_snapshot_preview1.fd_write: function signature differs: expected [i32] -> [i32], got [i32 i32 i32 i32] -> [i32]" \
 	run "$W/badsig.wasm"
 t run-unknown-wasi  69 "" "edgeplug: $W/unknown.wasm: unknown import wasi_snapshot_preview1.fd_frobnicate" \
 	run "$W/unknown.wasm"
