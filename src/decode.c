@@ -1255,7 +1255,9 @@ void module_release(ep_module *m)
 	ep_free(e, m->datas, (size_t)m->ndatas * sizeof *m->datas);
 	ep_free(e, m->sections, (size_t)m->sections_cap * sizeof *m->sections);
 	ep_free(e, m->customs, (size_t)m->customs_cap * sizeof *m->customs);
-	ep_free(e, m->bytes, m->len);
+	/* The caller's bytes (ep_module_load_static) are never ours to free. */
+	if (!m->borrowed)
+		ep_free(e, (void *)m->bytes, m->len);
 	memset(m, 0, sizeof *m);
 	m->engine = e;
 }

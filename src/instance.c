@@ -3,8 +3,6 @@
  * growth, instantiation (linking, segments, start) and the public call API.
  * It runs no wasm code itself: calls go through exec_call/exec_resume.
  */
-#include <stdarg.h>
-
 #include "fmt.h"
 #include "internal.h"
 
@@ -267,12 +265,7 @@ void ep_store_free(ep_store *s)
 	if (!s)
 		return;
 	ep_engine *e = s->engine;
-	struct obj *o = s->objects;
-	while (o) {
-		struct obj *next = o->next;
-		obj_free(e, o);
-		o = next;
-	}
+	store_rollback(s, NULL);
 	ep_free(e, s->stack, (size_t)s->limits.max_stack_slots * sizeof(slot));
 	ep_free(e, s->frames, ((size_t)s->limits.max_call_depth + 1) * sizeof(frame));
 	ep_free(e, s, sizeof *s);
@@ -722,37 +715,37 @@ static bool extern_present(const ep_extern *x)
 }
 
 /* A name from a module for a message: bytes that would break the line (and
- * backslashes) as \xx, at most 48 bytes of the name, then "...". */
+ * backslashes) as \xx, and at most 48 bytes of the name (then "..."), so
+ * that two of them fit one ep_error.msg. size must be at least 160. */
 void import_name_text(char *buf, size_t size, const char *s, uint32_t n)
 {
-	size_t o = 0;
-	for (uint32_t i = 0; i < n && o + 8 < size; i++) {
+	char *o = buf;
+	(void)size;
+	for (uint32_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (i >= 48 && (c & 0xc0) != 0x80) {
-			o += (size_t)ep_snprintf(buf + o, size - o, "...");
+			memcpy(o, "...", 3);
+			o += 3;
 			break;
 		}
 		if (c < 0x20 || c == 0x7f || c == '\\')
-			o += (size_t)ep_snprintf(buf + o, size - o, "\\%02x", c);
+			o += ep_snprintf(o, 4, "\\%02x", c);
 		else
-			buf[o++] = (char)c;
+			*o++ = (char)c;
 	}
-	buf[o] = '\0';
+	*o = '\0';
 }
 
-ep_status import_fail(ep_error *err, const import *im, const char *what,
-                      const char *fmt, ...)
+/* "WHAT MOD.NAME" and then rest: err's message for an import. */
+ep_status import_fail(ep_error *err, const import *im, const char *what, const char *rest)
 {
-	if (!err)
-		return EP_ERR_UNLINKABLE;
-	char a[200], b[200], rest[160];
-	import_name_text(a, sizeof a, im->module, im->module_len);
-	import_name_text(b, sizeof b, im->name, im->name_len);
-	va_list ap;
-	va_start(ap, fmt);
-	ep_vsnprintf(rest, sizeof rest, fmt, ap);
-	va_end(ap);
-	return ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX, "%s %s.%s%s", what, a, b, rest);
+	if (err) {
+		char a[160], b[160];
+		import_name_text(a, sizeof a, im->module, im->module_len);
+		import_name_text(b, sizeof b, im->name, im->name_len);
+		ep_fail(err, EP_ERR_UNLINKABLE, SIZE_MAX, UINT32_MAX, "%s %s.%s%s", what, a, b, rest);
+	}
+	return EP_ERR_UNLINKABLE;
 }
 
 #define INCOMPATIBLE "incompatible import type"
@@ -763,33 +756,37 @@ static ep_status match_limits(ep_error *err, const import *im, const char *what,
                               uint32_t min, bool has_max, uint32_t max,
                               const limits *want)
 {
+	char r[96];
 	if (min < want->min)
-		return import_fail(err, im, INCOMPATIBLE, ": %s %u, expected at least %u", what, min,
-		                   want->min);
-	if (want->has_max && !has_max)
-		return import_fail(err, im, INCOMPATIBLE, ": no maximum, expected at most %u", want->max);
-	if (want->has_max && max > want->max)
-		return import_fail(err, im, INCOMPATIBLE, ": maximum %u, expected at most %u", max,
-		                   want->max);
-	return EP_OK;
+		ep_snprintf(r, sizeof r, ": %s %u, expected at least %u", what, min, want->min);
+	else if (want->has_max && !has_max)
+		ep_snprintf(r, sizeof r, ": no maximum, expected at most %u", want->max);
+	else if (want->has_max && max > want->max)
+		ep_snprintf(r, sizeof r, ": maximum %u, expected at most %u", max, want->max);
+	else
+		return EP_OK;
+	return import_fail(err, im, INCOMPATIBLE, r);
 }
 
-/* A signature as "[i32 i64] -> [i32]"; buf holds at least 64 bytes, and
- * a type list that does not fit ends in "...". */
+static char *put(char *o, const char *end, const char *s)
+{
+	while (*s && o < end)
+		*o++ = *s++;
+	return o;
+}
+
+/* A signature as "[i32 i64] -> [i32]", cut short when it does not fit. */
 static const char *sig_text(char *buf, size_t size, const functype *t)
 {
-	size_t o = 0;
-	for (uint32_t i = 0; i <= t->nparams + t->nresults; i++) {
-		uint32_t n = t->nparams + t->nresults;
-		const char *sep = i == t->nparams ? "] -> [" : i == 0 || i == n ? "" : " ";
-		const char *name = i < n ? ep_valtype_name(t->types[i]) : "";
-		if (o + 24 > size) {
-			o += (size_t)ep_snprintf(buf + o, size - o, "...");
-			break;
-		}
-		o += (size_t)ep_snprintf(buf + o, size - o, "%s%s%s", i ? "" : "[", sep, name);
+	char *o = buf, *end = buf + size - 1;
+	uint32_t n = t->nparams + t->nresults;
+	o = put(o, end, "[");
+	for (uint32_t i = 0; i < n; i++) {
+		o = put(o, end, i == t->nparams ? "] -> [" : i ? " " : "");
+		o = put(o, end, ep_valtype_name(t->types[i]));
 	}
-	ep_snprintf(buf + o, size - o, "]");
+	o = put(o, end, t->nresults ? "]" : "] -> []");
+	*o = '\0';
 	return buf;
 }
 
@@ -799,30 +796,34 @@ static ep_status match_func(const ep_module *m, const import *im, const functype
 	const functype *want = im->of.type < m->ntypes ? &m->types[im->of.type] : NULL;
 	if (want && functype_equal(got, want))
 		return EP_OK;
-	char a[64] = "?", b[64];
-	return import_fail(err, im, INCOMPATIBLE, ": function signature differs: expected %s, got %s",
-	                   want ? sig_text(a, sizeof a, want) : a, sig_text(b, sizeof b, got));
+	char a[72] = "?", b[72], r[192];
+	ep_snprintf(r, sizeof r, ": function signature differs: expected %s, got %s",
+	            want ? sig_text(a, sizeof a, want) : a, sig_text(b, sizeof b, got));
+	return import_fail(err, im, INCOMPATIBLE, r);
 }
 
 static ep_status match_import(const ep_module *m, const import *im, const ep_extern *x,
                               ep_error *err)
 {
 	if (!extern_present(x))
-		return import_fail(err, im, "unknown import", "%s", "");
-	if (x->kind != im->kind)
-		return import_fail(err, im, INCOMPATIBLE, ": expected %s, got %s", kind_name(im->kind),
-		                   kind_name(x->kind));
+		return import_fail(err, im, "unknown import", "");
+	char r[96];
+	if (x->kind != im->kind) {
+		ep_snprintf(r, sizeof r, ": expected %s, got %s", kind_name(im->kind),
+		            kind_name(x->kind));
+		return import_fail(err, im, INCOMPATIBLE, r);
+	}
 	switch (im->kind) {
 	case EP_EXTERN_FUNC:
 		return match_func(m, im, x->of.func->type, err);
 	case EP_EXTERN_TABLE: {
 		const struct table_obj *t = (const struct table_obj *)x->of.table;
-		if (t->t.reftype != im->of.table.reftype)
-			return import_fail(err, im, INCOMPATIBLE, ": expected %s table, got %s",
-			                   ep_valtype_name(im->of.table.reftype),
-			                   ep_valtype_name(t->t.reftype));
-		return match_limits(err, im, "table size", t->t.size, t->has_max, t->decl_max,
-		                    &im->of.table.lim);
+		if (t->t.reftype == im->of.table.reftype)
+			return match_limits(err, im, "table size", t->t.size, t->has_max, t->decl_max,
+			                    &im->of.table.lim);
+		ep_snprintf(r, sizeof r, ": expected %s table, got %s",
+		            ep_valtype_name(im->of.table.reftype), ep_valtype_name(t->t.reftype));
+		return import_fail(err, im, INCOMPATIBLE, r);
 	}
 	case EP_EXTERN_MEMORY: {
 		const struct mem_obj *mo = (const struct mem_obj *)x->of.memory;
@@ -832,11 +833,12 @@ static ep_status match_import(const ep_module *m, const import *im, const ep_ext
 	default: {
 		const ep_global *g = x->of.global;
 		const globaltype *want = &im->of.global;
-		if (g->type != want->valtype || g->mut != want->mut)
-			return import_fail(err, im, INCOMPATIBLE, ": expected %s%s global, got %s%s",
-			                   want->mut ? "mutable " : "", ep_valtype_name(want->valtype),
-			                   g->mut ? "mutable " : "", ep_valtype_name(g->type));
-		return EP_OK;
+		if (g->type == want->valtype && g->mut == want->mut)
+			return EP_OK;
+		ep_snprintf(r, sizeof r, ": expected %s%s global, got %s%s",
+		            want->mut ? "mutable " : "", ep_valtype_name(want->valtype),
+		            g->mut ? "mutable " : "", ep_valtype_name(g->type));
+		return import_fail(err, im, INCOMPATIBLE, r);
 	}
 	}
 }
@@ -1159,7 +1161,7 @@ ep_status ep_instantiate(ep_store *s, const ep_module *m, const ep_extern *impor
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const import *im = &m->imports[i];
 		if (i >= nimports)
-			return import_fail(err, im, "unknown import", "%s", "");
+			return import_fail(err, im, "unknown import", "");
 		ep_status st = match_import(m, im, &imports[i], err);
 		if (st != EP_OK)
 			return st;

@@ -158,7 +158,8 @@ typedef struct data {
 
 struct ep_module {
 	ep_engine *engine;
-	uint8_t *bytes;              /* owned copy of the binary */
+	const uint8_t *bytes;        /* the binary: the module's copy, or the caller's (ep_module_load_static) */
+	bool borrowed;               /* bytes are the caller's: never freed */
 	size_t len;
 
 	uint32_t ntypes;
@@ -415,14 +416,10 @@ ep_status exec_resume(ep_store *s, ep_error *err);
 /* instance.c services for the linker (linker.c). import_check matches
  * import i of m against x, import_func_check against a host function type,
  * with the messages ep_instantiate gives. import_fail formats "WHAT M.N"
- * and the rest, the names escaped (import_name_text) for one line. */
+ * and rest, the names escaped (import_name_text) for one line. */
 ep_status import_check(const ep_module *m, uint32_t i, const ep_extern *x, ep_error *err);
 ep_status import_func_check(const ep_module *m, uint32_t i, const functype *t, ep_error *err);
-ep_status import_fail(ep_error *err, const import *im, const char *what, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
+ep_status import_fail(ep_error *err, const import *im, const char *what, const char *rest);
 void import_name_text(char *buf, size_t size, const char *s, uint32_t n);
 /* Whether t is a value type (numbers and references), and every type of
  * a host function type is one, its arrays present. */

@@ -7,7 +7,6 @@
  * (host_func_new, import_check), never by hand, and no wasm runs here
  * except through ep_instantiate.
  */
-#include "fmt.h"
 #include "internal.h"
 
 enum { DEF_HOST, DEF_EXTERN };
@@ -161,13 +160,9 @@ static ep_status check_name(const ep_linker *l, const char *module, const char *
 	size_t ml = strlen(module), nl = strlen(name);
 	if (ml > UINT32_MAX / 2 || nl > UINT32_MAX / 2)
 		return arg(err, "ep_linker_define: name too long");
-	if (lookup(l, module, ml, name, nl)) {
-		char a[200], b[200];
-		import_name_text(a, sizeof a, module, (uint32_t)ml);
-		import_name_text(b, sizeof b, name, (uint32_t)nl);
+	if (lookup(l, module, ml, name, nl))
 		return ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX,
-		               "ep_linker_define: %s.%s is already defined", a, b);
-	}
+		               "ep_linker_define: %.64s.%.64s is already defined", module, name);
 	return EP_OK;
 }
 
@@ -304,7 +299,7 @@ static ep_status resolve(const ep_linker *l, const ep_store *s, const ep_module 
 	if (!d) {
 		if (l->trap_unknown && im->kind == EP_EXTERN_FUNC)
 			return EP_OK;
-		return import_fail(err, im, "unknown import", "%s",
+		return import_fail(err, im, "unknown import",
 		                   l->trap_unknown ? " (only functions can be stubs)" : "");
 	}
 	if (d->what == DEF_EXTERN) {
@@ -314,8 +309,10 @@ static ep_status resolve(const ep_linker *l, const ep_store *s, const ep_module 
 		return import_check(m, i, &d->x, err);
 	}
 	if (im->kind != EP_EXTERN_FUNC)
-		return import_fail(err, im, "incompatible import type", ": expected %s, got function",
-		                   ep_extern_kind_name(im->kind));
+		return import_fail(err, im, "incompatible import type",
+		                   im->kind == EP_EXTERN_TABLE ? ": expected table, got function"
+		                   : im->kind == EP_EXTERN_MEMORY ? ": expected memory, got function"
+		                   : ": expected global, got function");
 	return import_func_check(m, i, &d->type, err);
 }
 
@@ -336,14 +333,13 @@ static bool make(const ep_linker *l, ep_store *s, const ep_module *m, uint32_t i
 		x->of.func = host_func_new(s, &ft, d->fn, d->env, 0);
 		return x->of.func != NULL;
 	}
-	char a[200], b[200];
-	import_name_text(a, sizeof a, im->module, im->module_len);
-	import_name_text(b, sizeof b, im->name, im->name_len);
-	size_t len = strlen(a) + strlen(b) + sizeof "unknown import . called";
+	ep_error msg;
+	import_fail(&msg, im, "unknown import", " called");
+	size_t len = strlen(msg.msg) + 1;
 	to_functype(&m->types[im->of.type], &ft);
 	x->of.func = host_func_new(s, &ft, stub, NULL, len);
 	if (x->of.func)
-		ep_snprintf(x->of.func->env, len, "unknown import %s.%s called", a, b);
+		memcpy(x->of.func->env, msg.msg, len);
 	return x->of.func != NULL;
 }
 

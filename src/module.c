@@ -120,8 +120,10 @@ static void module_destroy(ep_module *m)
 	ep_free(e, m, sizeof *m);
 }
 
-ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
-                         ep_module **out, ep_error *err)
+/* copy: the module keeps a copy of the binary; else it reads the caller's
+ * bytes for as long as it lives. */
+static ep_status load(ep_engine *engine, const uint8_t *bytes, size_t len, bool copy,
+                      ep_module **out, ep_error *err)
 {
 	if (out)
 		*out = NULL;
@@ -132,15 +134,24 @@ ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
 	if (!m)
 		return ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory");
 	m->engine = engine;
-	/* The copy lives as long as the module: constant expressions, data
+	/* The binary lives as long as the module: constant expressions, data
 	 * segments, custom sections and names are read from it. */
-	m->bytes = ep_alloc(engine, len);
-	if (!m->bytes) {
-		ep_free(engine, m, sizeof *m);
-		return ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory");
+	if (copy) {
+		uint8_t *b = ep_alloc(engine, len);
+		if (!b) {
+			ep_free(engine, m, sizeof *m);
+			return ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory");
+		}
+		if (len)
+			memcpy(b, bytes, len);
+		m->bytes = b;
+	} else {
+		/* A 0-byte binary still needs an address for the decoder's reads,
+		 * which it never makes past len. */
+		static const uint8_t none[1];
+		m->bytes = len ? bytes : none;
+		m->borrowed = true;
 	}
-	if (len)
-		memcpy(m->bytes, bytes, len);
 	m->len = len;
 
 	ep_status st = decode_module(m, err);
@@ -156,6 +167,18 @@ ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
 	}
 	*out = m;
 	return EP_OK;
+}
+
+ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
+                         ep_module **out, ep_error *err)
+{
+	return load(engine, bytes, len, true, out, err);
+}
+
+ep_status ep_module_load_static(ep_engine *engine, const uint8_t *bytes, size_t len,
+                                ep_module **out, ep_error *err)
+{
+	return load(engine, bytes, len, false, out, err);
 }
 
 void ep_module_free(ep_module *m)

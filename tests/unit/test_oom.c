@@ -11,7 +11,12 @@
  * ENOMEM, or (a refusal the engine or wasi-libc works around) the full,
  * right output. Afterwards the engine holds 0 bytes, the allocator 0
  * blocks, every osize it was given matched, and no host descriptor is left
- * open. argv[1] is the directory holding survey.wasm. */
+ * open. All of it twice: through the import array (ep_wasi_link,
+ * ep_instantiate, the NULL-returning constructors), then as an embedder
+ * using the linker would (the status-returning constructors, a linker with
+ * WASI and a host function of its own, ep_wasi_instantiate, ep_wasi_start),
+ * where every refused constructor must say why too. argv[1] is the
+ * directory holding survey.wasm. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -89,12 +94,69 @@ static const char *const stage_names[] = {
 	"export _start", "ep_call _start"
 };
 
+/* The second way through: the linker and the status-returning calls. */
+static bool use_linker;
+
+static const char *const linker_stage_names[] = {
+	"ep_engine_create", "ep_module_load", "ep_store_create", "ep_wasi_create",
+	"ep_wasi_set_args", "ep_wasi_set_env", "ep_wasi_preopen", "ep_linker_new/define",
+	"ep_wasi_instantiate", "export _start", "ep_wasi_start"
+};
+
+static const char *stage_name(enum stage s)
+{
+	return use_linker ? linker_stage_names[s] : stage_names[s];
+}
+
+
 typedef struct outcome {
 	enum stage stage;
 	ep_status st;       /* of the call that stopped the run, or of ep_call */
 	ep_error err;
 	size_t bytes_left;  /* ep_engine_bytes after freeing all but the engine */
 } outcome;
+
+/* A host function the survey does not import: defined all the same, so the
+ * linker holds more than WASI. */
+static ep_trap unused_fn(ep_caller *c, void *env, const ep_value *args, ep_value *results)
+{
+	(void)c;
+	(void)env;
+	(void)args;
+	(void)results;
+	return EP_TRAP_UNREACHABLE;
+}
+
+/* The linker's way from the store on; the same stages as run's. */
+static void run_linked(ep_engine *e, ep_module *m, ep_store *s, ep_wasi *w, outcome *o)
+{
+	ep_linker *l = NULL;
+	ep_instance *inst = NULL;
+	static const uint8_t i32[1] = { EP_I32 };
+	ep_functype ft = { 1, 1, i32, i32 };
+	o->stage = LINK;
+	if ((o->st = ep_linker_new(e, &l, &o->err)) != EP_OK ||
+	    (o->st = ep_linker_define_func(l, "env", "unused", &ft, unused_fn, NULL, &o->err)) != EP_OK ||
+	    (o->st = ep_wasi_define(w, l, &o->err)) != EP_OK)
+		goto done;
+	ep_linker_set_trap_unknown(l, 1);
+	o->stage = INSTANTIATE;
+	if ((o->st = ep_wasi_instantiate(w, l, s, m, &inst, &o->err)) != EP_OK)
+		goto done;
+	/* Freed before the program runs: the instance owns what it needs. */
+	ep_linker_free(l);
+	l = NULL;
+	o->stage = RAN;
+	int code = -1;
+	o->st = ep_wasi_start(w, s, inst, &code, &o->err);
+	/* judge reads the program's own failures as the exit traps they were. */
+	if (o->st == EP_OK && code != 0)
+		o->st = EP_ERR_TRAP;
+	if (o->st == EP_OK && (o->err.trap != EP_TRAP_NONE && o->err.trap != EP_TRAP_EXIT))
+		o->st = EP_ERR_ARG;
+done:
+	ep_linker_free(l);
+}
 
 /* The program's files: a scratch tree made by main. */
 static char scratch[64], data_dir[80], out_path[80], err_path[80];
@@ -128,9 +190,10 @@ static void run(refuser *r, outcome *o)
 	ep_instance *inst = NULL;
 	ep_extern imports[32];
 	memset(imports, 0, sizeof imports);
-	ep_engine *e = ep_engine_new(refusing_alloc, r);
+	ep_engine *e = NULL;
 	o->stage = ENGINE;
-	if (!e)
+	if (use_linker ? (o->st = ep_engine_create(refusing_alloc, r, &e, &o->err)) != EP_OK
+	               : !(e = ep_engine_new(refusing_alloc, r)))
 		goto done;
 	o->stage = LOAD;
 	if ((o->st = ep_module_load(e, wasm, wasm_len, &m, &o->err)) != EP_OK)
@@ -139,10 +202,13 @@ static void run(refuser *r, outcome *o)
 		FATAL("survey.wasm", "more imports than the test has room for");
 	o->stage = STORE;
 	ep_limits limits = { 0, 16 * 1024, 64, 0 };
-	if (!(s = ep_store_new(e, &limits)))
+	if (use_linker ? (o->st = ep_store_create(e, &limits, &s, &o->err)) != EP_OK
+	               : !(s = ep_store_new(e, &limits)))
 		goto done;
 	o->stage = WASI;
-	if (!(w = ep_wasi_new(e, EP_WASI_STDOUT | EP_WASI_STDERR)))
+	if (use_linker ? (o->st = ep_wasi_create(e, EP_WASI_STDOUT | EP_WASI_STDERR, &w,
+	                                         &o->err)) != EP_OK
+	               : !(w = ep_wasi_new(e, EP_WASI_STDOUT | EP_WASI_STDERR)))
 		goto done;
 	ep_wasi_set_stdio(w, -1, out, errfd);
 	o->stage = ARGS;
@@ -154,6 +220,10 @@ static void run(refuser *r, outcome *o)
 	o->stage = PREOPEN;
 	if ((o->st = ep_wasi_preopen(w, data_dir, "data", EP_WASI_READONLY, &o->err)) != EP_OK)
 		goto done;
+	if (use_linker) {
+		run_linked(e, m, s, w, o);
+		goto done;
+	}
 	o->stage = LINK;
 	if ((o->st = ep_wasi_link(w, s, m, imports, &o->err)) != EP_OK)
 		goto done;
@@ -239,7 +309,7 @@ static const char *judge(const outcome *o, const char *expect, enum ending *end,
 {
 	size_t olen, elen;
 	const char *out;
-	if (o->stage == ENGINE || o->stage == STORE || o->stage == WASI) {
+	if (!use_linker && (o->stage == ENGINE || o->stage == STORE || o->stage == WASI)) {
 		*end = E_SETUP_NULL;
 		return NULL;
 	}
@@ -248,18 +318,18 @@ static const char *judge(const outcome *o, const char *expect, enum ending *end,
 		return why;
 	}
 	if (o->st != EP_OK && o->err.status != o->st) {
-		snprintf(why, size, "%s: returned %s, err.status %s", stage_names[o->stage],
+		snprintf(why, size, "%s: returned %s, err.status %s", stage_name(o->stage),
 		         ep_status_name(o->st), ep_status_name(o->err.status));
 		return why;
 	}
 	if (o->st != EP_OK && !sane_message(&o->err)) {
-		snprintf(why, size, "%s: %s with no one-line message", stage_names[o->stage],
+		snprintf(why, size, "%s: %s with no one-line message", stage_name(o->stage),
 		         ep_status_name(o->st));
 		return why;
 	}
 	if (o->stage != RAN) {
 		if (o->st != EP_ERR_NOMEM || !strstr(o->err.msg, "memory")) {
-			snprintf(why, size, "%s: %s (%s)", stage_names[o->stage],
+			snprintf(why, size, "%s: %s (%s)", stage_name(o->stage),
 			         ep_status_name(o->st), o->err.msg);
 			return why;
 		}
@@ -398,7 +468,7 @@ static long sweep(long total, bool and_later, bool *again, const char *expect, i
 		if (wrong) {
 			if (bad++ < 10)
 				printf("refusing allocation %ld of %ld%s, in %s: %s\n", n, total,
-				       and_later ? " and later" : "", stage_names[o.stage], wrong);
+				       and_later ? " and later" : "", stage_name(o.stage), wrong);
 			/* Leaked descriptors would fail every later run too; the
 			 * test itself holds none from fd0 on. */
 			for (int fd = fd0; fd < fd0 + 64; fd++)
@@ -482,25 +552,20 @@ static void test_many_args(void)
 	CHECK(r.live == 0 && r.bad_osize == 0, "17 arguments: %ld blocks left", r.live);
 }
 
-int main(int argc, char **argv)
+/* One run unrefused, then the sweeps, along the current way (use_linker). */
+static void sweep_all(const char *expect, int fd0)
 {
-	uint8_t *bytes = read_wasm(argc > 1 ? argv[1] : "build/wasm/unit/oom", &wasm_len);
-	wasm = bytes;
-	make_scratch();
-	char expect[1024];
-	expected_output(expect, sizeof expect);
-	int fd0 = lowest_free_fd();
-	test_many_args();
-
+	const char *way = use_linker ? "linker: " : "";
 	/* A run that is never refused: it must work, and it counts. */
 	refuser r = { 0 };
 	outcome o;
 	run(&r, &o);
 	size_t olen;
 	const char *out = slurp(out_path, &olen);
-	CHECK(o.stage == RAN && o.st == EP_OK, "unrefused run: %s: %s (%s)", stage_names[o.stage],
-	      ep_status_name(o.st), o.err.msg);
-	CHECK(strcmp(out, expect) == 0, "unrefused run printed:\n%s\nexpected:\n%s", out, expect);
+	CHECK(o.stage == RAN && o.st == EP_OK, "%sunrefused run: %s: %s (%s)", way,
+	      stage_name(o.stage), ep_status_name(o.st), o.err.msg);
+	CHECK(strcmp(out, expect) == 0, "%sunrefused run printed:\n%s\nexpected:\n%s", way, out,
+	      expect);
 	CHECK(o.bytes_left == 0 && r.live == 0 && r.held == 0 && r.bad_osize == 0,
 	      "unrefused run: %zu bytes, %ld blocks left, %ld bad osizes", o.bytes_left, r.live,
 	      r.bad_osize);
@@ -522,10 +587,10 @@ int main(int argc, char **argv)
 		for (long n = 1; n <= total; n++)
 			runs += again[n];
 		long bad = sweep(total, and_later, again, expect, fd0, tally[and_later]);
-		CHECK(bad == 0, "%ld of %ld refusals%s did not end cleanly", bad, runs,
+		CHECK(bad == 0, "%s%ld of %ld refusals%s did not end cleanly", way, bad, runs,
 		      and_later ? " (and every later one)" : "");
 		if (getenv("VERBOSE")) {
-			printf("%ld allocations; %ld runs refusing %s:", total, runs,
+			printf("%s%ld allocations; %ld runs refusing %s:", way, total, runs,
 			       and_later ? "from each on" : "one at a time");
 			for (int i = 0; i < E_COUNT; i++)
 				printf(" %s %ld%s", ending_names[i], tally[and_later][i],
@@ -540,8 +605,25 @@ int main(int argc, char **argv)
 	/* (Host calls themselves no longer allocate: every WASI call's
 	 * arguments fit on the stack; test_many_args refuses one that does.) */
 	CHECK(tally[0][E_SETUP_NOMEM] > 0 && tally[0][E_ERRNO] > 0,
-	      "the sweep missed setup or WASI-call refusals");
-	CHECK(tally[1][E_MALLOC_NULL] > 0, "no refusal made the program's malloc return NULL");
+	      "%sthe sweep missed setup or WASI-call refusals", way);
+	CHECK(tally[1][E_MALLOC_NULL] > 0, "%sno refusal made the program's malloc return NULL",
+	      way);
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t *bytes = read_wasm(argc > 1 ? argv[1] : "build/wasm/unit/oom", &wasm_len);
+	wasm = bytes;
+	make_scratch();
+	char expect[1024];
+	expected_output(expect, sizeof expect);
+	int fd0 = lowest_free_fd();
+	test_many_args();
+
+	for (int k = 0; k < 2; k++) {
+		use_linker = k == 1;
+		sweep_all(expect, fd0);
+	}
 	remove_scratch();
 	free(bytes);
 	return check_summary();
