@@ -460,11 +460,11 @@ EP_API void ep_global_type(const ep_global *g, uint8_t *valtype, int *mutable_);
 /*
  * The linker: imports by name. Definitions are kept by module and field
  * name (byte strings, compared exactly, copied); ep_linker_instantiate
- * looks every import of a module up in a hash table (constant time per
- * import) and instantiates it with what it finds. A linker belongs to its
- * engine and may serve any number of stores and modules; freeing it never
- * touches the stores it instantiated into. Everything goes through the
- * engine's allocator.
+ * looks every import of a module up by binary search (O(log n) per import
+ * for n definitions) and instantiates it with what it finds. A linker
+ * belongs to its engine and may serve any number of stores and modules;
+ * freeing it never touches the stores it instantiated into. Everything
+ * goes through the engine's allocator.
  */
 typedef struct ep_linker ep_linker;
 /* A new, empty linker (strict: unknown imports fail). EP_ERR_NOMEM,
@@ -512,7 +512,11 @@ EP_API ep_status ep_call(ep_store *store, ep_func *f, const ep_value *args, size
 EP_API ep_status ep_resume(ep_store *store, ep_value *results, size_t nresults, ep_error *err);
 EP_API void ep_abandon(ep_store *store);
 
-/* Names for messages: static strings, never NULL. */
+/* Names for messages, all in one place (src/module.c): static strings,
+ * never NULL, each covering every value of its enum. ep_trap_name: the
+ * spec's trap messages ("unreachable", "integer divide by zero", ...,
+ * "fuel exhausted", "interrupted", "host error", "exit"); "unknown trap"
+ * otherwise. */
 EP_API const char *ep_trap_name(ep_trap trap);
 /* "ok", "malformed", "invalid", "unlinkable", "trap", "out of memory",
  * "limit", "bad argument"; "unknown status" otherwise. */
