@@ -399,12 +399,13 @@ EP_API ep_status ep_global_create(ep_store *store, ep_value value, int mutable_,
 EP_API ep_global *ep_global_new(ep_store *store, ep_value value, int mutable_);
 
 /* Tables from the host. Elements are ep_value of the table's type
- * (EP_FUNCREF: of.ref is an ep_func * of the same store, or NULL). Get and
- * set fail with EP_ERR_ARG on an index at or past the size or a value of
- * another type, and change nothing then. Grow adds delta elements set to
- * init and gives the old size: EP_ERR_LIMIT past the table's maximum or
- * the store's cap, EP_ERR_NOMEM. Type: the element type, the current size,
- * and the declared maximum (*max 0 when !*has_max). */
+ * (EP_FUNCREF: of.ref must be an ep_func * of the same store, or NULL,
+ * which is not checked; EP_EXTERNREF: any pointer, never dereferenced).
+ * Get and set fail with EP_ERR_ARG on an index at or past the size or a
+ * value of another type, and change nothing then. Grow adds delta elements
+ * set to init and gives the old size: EP_ERR_LIMIT past the table's
+ * maximum or the store's cap, EP_ERR_NOMEM. Type: the element type, the
+ * current size, and the declared maximum (*max 0 when !*has_max). */
 EP_API uint32_t ep_table_size(const ep_table *t);
 EP_API void ep_table_type(const ep_table *t, uint8_t *reftype, uint32_t *size, uint32_t *max,
                           int *has_max);
