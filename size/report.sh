@@ -3,7 +3,11 @@
 # against its line in size/budgets and prints where the bytes go, computed
 # from the GNU ld link map of the (unstripped) link.
 #
-#   sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY
+#   sh size/report.sh [-b BUDGETS] [-o REPORT] [-p PEROBJ] BOARD MAP BINARY
+#
+# With link-time optimisation the objects lose their identity in the link,
+# so MAP comes from a second, per-object link of the same objects, PEROBJ
+# (stripped): the breakdown is of that link, the gate of BINARY.
 #
 # Prints the breakdown table (and writes it to REPORT when given, only if it
 # changed). Exit 0 within budget; 1 over budget, with one line on stderr
@@ -21,21 +25,23 @@ export LC_ALL
 
 budgets=size/budgets
 report=
-while getopts b:o: opt; do
+perobj=
+while getopts b:o:p: opt; do
 	case $opt in
 	b) budgets=$OPTARG ;;
 	o) report=$OPTARG ;;
-	*) echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY" >&2; exit 2 ;;
+	p) perobj=$OPTARG ;;
+	*) echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] [-p PEROBJ] BOARD MAP BINARY" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 3 ]; then
-	echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY" >&2
+	echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] [-p PEROBJ] BOARD MAP BINARY" >&2
 	exit 2
 fi
 board=$1 map=$2 bin=$3
 
-for f in "$budgets" "$map" "$bin"; do
+for f in "$budgets" "$map" "$bin" ${perobj:+"$perobj"}; do
 	if [ ! -f "$f" ]; then
 		echo "size-check: $board: $f not found" >&2
 		exit 2
@@ -48,9 +54,15 @@ if [ -z "$budget" ]; then
 fi
 filesize=$(wc -c <"$bin")
 filesize=$((filesize + 0))
+# The binary the map describes: PEROBJ when given.
+mapsize=$filesize
+if [ -n "$perobj" ]; then
+	mapsize=$(wc -c <"$perobj")
+	mapsize=$((mapsize + 0))
+fi
 
 table=$(awk -v board="$board" -v map="$map" -v bin="$bin" \
-	-v filesize="$filesize" -v budget="$budget" -v budgets="$budgets" '
+	-v filesize="$filesize" -v mapsize="$mapsize" -v perobj="$perobj" -v budget="$budget" -v budgets="$budgets" '
 # Hex digits (with or without 0x) to a number; exact below 2^53.
 function hex(s,    n, i, c) {
 	sub(/^0[xX]/, "", s)
@@ -243,7 +255,10 @@ END {
 	ncomp = split("engine WASI manifest signatures CLI libc other", comps, " ")
 	fmt = "%-12s %9s %9s %9s %9s %7s %9s\n"
 	printf "edgeplug size report: board %s\n", board
-	printf "binary %s (static, stripped); sections from %s\n\n", bin, map
+	if (perobj != "")
+		printf "binary %s (static, stripped, link-time optimised);\nsections from %s, the map of its per-object link %s\n\n", bin, map, perobj
+	else
+		printf "binary %s (static, stripped); sections from %s\n\n", bin, map
 	printf fmt, "component", "code", "rodata", "data", "in file", "share", "bss"
 	for (i = 1; i <= ncomp; i++) {
 		c = comps[i]
@@ -293,8 +308,15 @@ END {
 			sprintf("%.1f%%", insecs ? 100 * libcsz[lnames[i]] / insecs : 0)
 
 	printf "\nallocated sections in the file: %d bytes (code + rodata + data; bss is RAM only)\n", insecs
-	printf "stripped binary:                %d bytes (%d of ELF headers and segment alignment)\n", \
-		filesize, filesize - insecs
+	if (perobj != "") {
+		printf "per-object link, stripped:      %d bytes (%d of ELF headers and segment alignment)\n", \
+			mapsize, mapsize - insecs
+		printf "stripped binary:                %d bytes (link-time optimisation: %d smaller)\n", \
+			filesize, mapsize - filesize
+	} else {
+		printf "stripped binary:                %d bytes (%d of ELF headers and segment alignment)\n", \
+			filesize, filesize - insecs
+	}
 	printf "budget:                         %d bytes (%s), headroom %d bytes (%.1f KiB)%s\n", \
 		budget, budgets, budget - filesize, (budget - filesize) / 1024, \
 		(filesize > budget ? ": OVER BUDGET" : "")
