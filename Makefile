@@ -16,8 +16,33 @@
 #   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
 #                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 200
 #   make test-programs  Debian's bzip2, zlib, Lua, mujs, SQLite for WASI vs native; flite (npm)
+#   make lib-core       build/BOARD/core/libedgeplug-core.a: the engine alone (no WASI,
+#                       manifests, signatures or CLI; src/config.h's EP_WITH_* knobs)
+#   make install [PREFIX=/usr/local DESTDIR=] [BOARD=...]  the CLI, the library, headers,
+#                       edgeplug.pc, man pages, licences (docs/firmware.md); make uninstall
+#   make install-test   install into a temporary DESTDIR, build and run a program
+#                       against it, uninstall (tests/install); man-test: the man pages
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
+
+# Library configurations (src/config.h says what each knob leaves out).
+# The CLI needs both; any 0 is a library-only build with a directory of
+# its own, so its objects never mix with the CLI's.
+EP_WITH_WASI ?= 1
+EP_WITH_PLUGIN ?= 1
+ifeq ($(EP_WITH_WASI)$(EP_WITH_PLUGIN),01)
+$(error EP_WITH_PLUGIN=1 needs EP_WITH_WASI=1: plugins run as WASI programs (src/config.h))
+endif
+ifeq ($(EP_WITH_WASI)$(EP_WITH_PLUGIN),11)
+LIB_ONLY :=
+LIB_DIR :=
+LIB_NAME := libedgeplug.a
+else
+LIB_ONLY := 1
+LIB_DIR := /$(if $(filter 0,$(EP_WITH_WASI)),core,no-plugin)
+LIB_NAME := libedgeplug-$(if $(filter 0,$(EP_WITH_WASI)),core,no-plugin).a
+endif
+KNOB_DEFS := $(if $(filter 0,$(EP_WITH_WASI)),-DEP_WITH_WASI=0) $(if $(filter 0,$(EP_WITH_PLUGIN)),-DEP_WITH_PLUGIN=0)
 
 ifeq ($(SANITIZE),1)
 include boards/x86_64.mk
@@ -27,7 +52,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LDSTATIC :=
 else
 include boards/$(BOARD).mk
-B := build/$(BOARD)
+B := build/$(BOARD)$(LIB_DIR)
 SANFLAGS :=
 # musl's static (non-PIE) startup never applies PT_GNU_RELRO, so relro would
 # only pad the file: 32 KiB on AArch64, where segments align to 64 KiB.
@@ -51,7 +76,7 @@ NOPIE := $(if $(filter 1,$(SANITIZE)),,-fno-pie)
 # EP_SIGNING=1: the host build (build/host), the only one that can make
 # keys and sign; board builds verify only (docs/signing.md).
 SIGN_DEFS := $(if $(filter 1,$(EP_SIGNING)),-DEP_SIGNING)
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) \
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) $(KNOB_DEFS) \
 	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
@@ -88,7 +113,9 @@ HDRS := $(wildcard include/*.h src/*.h)
 # Built by `make` (and `make host`) beside the board's; its size is
 # reported, not gated. HOST_B keeps sanitizer objects out of build/host.
 HOST_B := build/host$(if $(filter 1,$(SANITIZE)),-sanitize)
-ifeq ($(EP_SIGNING),1)
+ifneq ($(LIB_ONLY),)
+all: $(B)/$(LIB_NAME)
+else ifeq ($(EP_SIGNING),1)
 all: $(B)/edgeplug
 else
 all: $(B)/edgeplug host
@@ -118,14 +145,34 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ) $(FMT_OBJ)
+# What the library holds in each configuration: the engine and its
+# message formatting always; WASI unless EP_WITH_WASI=0; the plugin layer
+# and exact float text (the value syntax manifests share with the CLI)
+# unless EP_WITH_PLUGIN=0. libsodium stays in $(SODIUM_LIB) beside it, as
+# the CLI and the tests link it; `make install` merges the two.
+LIB_OBJ := $(ENGINE_OBJ) $(B)/obj/fmt.o \
+	$(if $(filter 0,$(EP_WITH_WASI)),,$(WASI_OBJ)) \
+	$(if $(filter 0,$(EP_WITH_PLUGIN)),,$(PLUGIN_OBJ) $(B)/obj/floattext.o)
+
+$(B)/$(LIB_NAME): $(LIB_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
+lib: $(B)/$(LIB_NAME)
+	@echo "$(B)/$(LIB_NAME)"
+
+lib-core:
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 lib
+
+ifneq ($(LIB_ONLY),)
+$(B)/edgeplug:
+	@echo "make: the edgeplug command needs EP_WITH_WASI=1 and EP_WITH_PLUGIN=1" >&2; exit 2
+else
 $(B)/edgeplug: $(CLI_OBJ) $(B)/libedgeplug.a $(SODIUM_LIB)
 	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/edgeplug.map -o $@ $^ -lm
 ifneq ($(SANITIZE),1)
 	$(CROSS)strip $@
+endif
 endif
 
 # ---- tests ----
