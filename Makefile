@@ -382,11 +382,115 @@ difftest-smoke: $(B)/edgeplug
 # SIZE_BUDGETS=file and SIZE_REPORT=file point elsewhere (to try the gate).
 SIZE_BUDGETS ?= size/budgets
 SIZE_REPORT ?= size/report-$(BOARD).txt
-# The host build (keygen and sign) is reported beside it, not gated.
+# The host build (keygen and sign) is reported beside it, not gated. So is
+# the core library alone, in the smallest firmware program that uses it
+# (size/core-firmware.c, run once to show it works), unless size/budgets
+# has a line BOARD-core.
 size-check: $(B)/edgeplug host
 	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 core-firmware
+	@$(QEMU) $(B)/core/core-firmware || { echo "size-check: $(B)/core/core-firmware failed" >&2; exit 1; }
 	@echo "host build (signing, not gated): $(HOST_B)/edgeplug $$(wc -c <$(HOST_B)/edgeplug) bytes"
-	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) $(BOARD) $(B)/edgeplug.map $(B)/edgeplug
+	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) \
+		-c $(B)/core/core-firmware.map:$(B)/core/core-firmware \
+		$(BOARD) $(B)/edgeplug.map $(B)/edgeplug
+
+# Built in the core configuration (B is build/BOARD/core there), with the
+# link flags of the shipped binary.
+core-firmware: $(B)/core-firmware
+$(B)/core-firmware: size/core-firmware.c $(B)/$(LIB_NAME) $(HDRS)
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) -Wl,-Map,$@.map \
+		-o $@ $< $(B)/$(LIB_NAME) -lm
+	$(CROSS)strip $@
+
+# ---- install (docs/firmware.md) ----
+# The board's build, for a rootfs or an SDK: `make install BOARD=rpi-zero
+# DESTDIR=...` installs the ARM binaries and a .pc that describes them.
+# libedgeplug.a is installed as one archive: the library and libsodium's
+# objects (renamed sodium_*.o: both have a sign.o), so -ledgeplug is all a
+# link needs. bin/edgeplug is the board's binary, which verifies only;
+# SIGNING=1 (BOARD=x86_64 only) installs the host build, which also makes
+# keys and signs, for a developer's machine. The directories install had to
+# make are kept in $(DOCDIR)/installed-dirs, so that uninstall removes
+# those, once empty, and no others.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/edgeplug
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL_HDRS = $(sort $(wildcard include/edgeplug*.h))
+INSTALL_DOCS = $(sort $(wildcard docs/licenses/* LICENSE COPYING))
+ifeq ($(SIGNING),1)
+ifneq ($(BOARD),x86_64)
+$(error SIGNING=1 installs the host build, which is x86_64: use it with BOARD=x86_64)
+endif
+INSTALL_BIN := $(HOST_B)/edgeplug
+else
+INSTALL_BIN := $(B)/edgeplug
+endif
+EP_VERSION_STR := $(shell sed -n 's/^\#define EP_VERSION "\(.*\)"/\1/p' include/edgeplug.h)
+# The installed files, as DESTDIR-less paths: what uninstall removes.
+INSTALLED = $(BINDIR)/edgeplug $(LIBDIR)/libedgeplug.a $(PKGCONFIGDIR)/edgeplug.pc \
+	$(addprefix $(INCLUDEDIR)/,$(notdir $(INSTALL_HDRS))) \
+	$(MANDIR)/man1/edgeplug.1 $(MANDIR)/man3/edgeplug.3 \
+	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS))) $(DOCDIR)/installed-dirs
+
+$(B)/dist/libedgeplug.a: $(LIB_OBJ) $(SODIUM_OBJ)
+	rm -rf $(B)/dist/sodium $@
+	mkdir -p $(B)/dist/sodium
+	for o in $(SODIUM_OBJ); do cp $$o $(B)/dist/sodium/sodium_$${o##*/}; done
+	$(CROSS)ar rcs $@ $(LIB_OBJ) $(B)/dist/sodium/*.o
+
+# Paths below PREFIX are written relative to ${prefix}, so pkg-config's
+# --define-prefix can move the tree; PKG_CONFIG_SYSROOT_DIR works either way.
+pcpath = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+$(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
+	@mkdir -p $(dir $@)
+	@if [ -z "$(EP_VERSION_STR)" ]; then echo "make: no #define EP_VERSION \"...\" in include/edgeplug.h" >&2; exit 2; fi
+	{ echo '# edgeplug.pc - the edgeplug library built for board $(BOARD)$(if $(strip $(CPUFLAGS)), ($(strip $(CPUFLAGS))))'; \
+	  echo '# with $(strip $(CC)): link with the same compiler and C library.'; \
+	  echo '# libsodium 1.0.18'"'"'s signature verifier is inside libedgeplug.a (ISC licence:'; \
+	  echo '# $(DOCDIR)/libsodium.txt). The objects are not position-independent'; \
+	  echo '# (interpreter code holds absolute addresses): programs link with -no-pie.'; \
+	  echo 'prefix=$(PREFIX)'; \
+	  echo 'libdir=$(call pcpath,$(LIBDIR))'; \
+	  echo 'includedir=$(call pcpath,$(INCLUDEDIR))'; \
+	  echo; \
+	  echo 'Name: edgeplug'; \
+	  echo 'Description: small WebAssembly engine with WASI and signed plugins, for embedding'; \
+	  echo 'Version: $(EP_VERSION_STR)'; \
+	  echo 'Cflags: -I$${includedir}'; \
+	  echo 'Libs: -L$${libdir} -ledgeplug -no-pie'; \
+	  echo 'Libs.private: -lm'; \
+	} >$@.tmp && mv -f $@.tmp $@
+
+install: $(INSTALL_BIN) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc docs/man/edgeplug.1 docs/man/edgeplug.3
+	@set -e; made=; \
+	dir() { p=$$1; while [ "$$p" != / ] && [ ! -d "$(DESTDIR)$$p" ]; do made="$$made $$p"; p=$$(dirname "$$p"); done; \
+		install -d "$(DESTDIR)$$1"; }; \
+	dir $(BINDIR); dir $(LIBDIR); dir $(PKGCONFIGDIR); dir $(INCLUDEDIR); \
+	dir $(MANDIR)/man1; dir $(MANDIR)/man3; dir $(DOCDIR); \
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/edgeplug; \
+	install -m 644 $(B)/dist/libedgeplug.a $(DESTDIR)$(LIBDIR)/libedgeplug.a; \
+	install -m 644 $(B)/dist/edgeplug.pc $(DESTDIR)$(PKGCONFIGDIR)/edgeplug.pc; \
+	install -m 644 $(INSTALL_HDRS) $(DESTDIR)$(INCLUDEDIR)/; \
+	install -m 644 docs/man/edgeplug.1 $(DESTDIR)$(MANDIR)/man1/edgeplug.1; \
+	install -m 644 docs/man/edgeplug.3 $(DESTDIR)$(MANDIR)/man3/edgeplug.3; \
+	install -m 644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/; \
+	rec=$(DESTDIR)$(DOCDIR)/installed-dirs; \
+	{ [ ! -f "$$rec" ] || cat "$$rec"; for p in $$made; do echo "$$p"; done; } | sort -u >"$$rec.tmp"; \
+	mv -f "$$rec.tmp" "$$rec"; chmod 644 "$$rec"; \
+	echo "installed $(INSTALL_BIN), the library and its headers, edgeplug.pc, man pages and licences in $(DESTDIR)$(PREFIX)"
+
+# Children sort after their parents: sort -r removes them first.
+uninstall:
+	@set -e; rec=$(DESTDIR)$(DOCDIR)/installed-dirs; dirs=; \
+	if [ -f "$$rec" ]; then dirs=$$(sort -r "$$rec"); fi; \
+	for f in $(INSTALLED); do rm -f "$(DESTDIR)$$f"; done; \
+	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done; \
+	echo "removed edgeplug's files from $(DESTDIR)$(PREFIX)"
 
 # ---- benchmarks (tests/bench, docs/performance.md) ----
 # bench: the full suite, minutes; results in build/bench[/BOARD]/. Other
@@ -404,7 +508,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: all lib lib-core core-firmware install uninstall host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 
