@@ -237,7 +237,20 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test docs-test spec spec-switch
+test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test docs-test man-test \
+	$(if $(filter 1,$(SANITIZE)),,install-test) spec spec-switch
+
+# The man pages against the help texts, docs/cli.md and include/*.h
+# (tests/man): every command, option, exit code and function.
+man-test: $(B)/edgeplug host
+	@B=$(B) QEMU="$(QEMU)" HOST_EP=$(HOST_B)/edgeplug sh tests/man/run.sh
+
+# make install and uninstall into a temporary DESTDIR for this BOARD, and
+# programs built against the installed files alone (tests/install). Not
+# for sanitizer builds, which are not installed.
+install-test: $(B)/edgeplug $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
+	@MAKE="$(MAKE)" BOARD=$(BOARD) B=$(B) QEMU="$(QEMU)" CC="$(CC)" CROSS="$(CROSS)" \
+		sh tests/install/run.sh
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -449,7 +462,7 @@ pcpath = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 $(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
 	@mkdir -p $(dir $@)
 	@if [ -z "$(EP_VERSION_STR)" ]; then echo "make: no #define EP_VERSION \"...\" in include/edgeplug.h" >&2; exit 2; fi
-	{ echo '# edgeplug.pc - the edgeplug library built for board $(BOARD)$(if $(strip $(CPUFLAGS)), ($(strip $(CPUFLAGS))))'; \
+	@{ echo '# edgeplug.pc - the edgeplug library built for board $(BOARD)$(if $(strip $(CPUFLAGS)), ($(strip $(CPUFLAGS))))'; \
 	  echo '# with $(strip $(CC)): link with the same compiler and C library.'; \
 	  echo '# libsodium 1.0.18'"'"'s signature verifier is inside libedgeplug.a (ISC licence:'; \
 	  echo '# $(DOCDIR)/libsodium.txt). The objects are not position-independent'; \
@@ -508,7 +521,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all lib lib-core core-firmware install uninstall host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: all lib lib-core core-firmware install uninstall install-test man-test host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 
