@@ -22,6 +22,8 @@
 #                       edgeplug.pc, man pages, licences (docs/firmware.md); make uninstall
 #   make install-test   install into a temporary DESTDIR, build and run a program
 #                       against it, uninstall (tests/install); man-test: the man pages
+#   make products       what install installs, without the host build; make dist: the
+#                       source tarball for Buildroot and Yocto, libsodium's source in it
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
 
@@ -479,7 +481,11 @@ $(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
 	  echo 'Libs.private: -lm'; \
 	} >$@.tmp && mv -f $@.tmp $@
 
-install: $(INSTALL_BIN) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc docs/man/edgeplug.1 docs/man/edgeplug.3
+# What install installs, built without the host build (whose x86_64 musl
+# compiler a cross recipe need not have).
+products: $(INSTALL_BIN) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
+
+install: products docs/man/edgeplug.1 docs/man/edgeplug.3
 	@set -e; made=; \
 	dir() { p=$$1; while [ "$$p" != / ] && [ ! -d "$(DESTDIR)$$p" ]; do made="$$made $$p"; p=$$(dirname "$$p"); done; \
 		install -d "$(DESTDIR)$$1"; }; \
@@ -496,6 +502,18 @@ install: $(INSTALL_BIN) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc docs/man/e
 	{ [ ! -f "$$rec" ] || cat "$$rec"; for p in $$made; do echo "$$p"; done; } | sort -u >"$$rec.tmp"; \
 	mv -f "$$rec.tmp" "$$rec"; chmod 644 "$$rec"; \
 	echo "installed $(INSTALL_BIN), the library and its headers, edgeplug.pc, man pages and licences in $(DESTDIR)$(PREFIX)"
+
+# The source tarball for recipes: the committed tree and the fetched
+# libsodium source (a recipe's build cannot run apt-get source), its stamp
+# made newer than fetch.sh so that the build never fetches again.
+DIST_NAME := edgeplug-$(EP_VERSION_STR)
+dist: $(SODIUM_STAMP)
+	rm -rf build/dist && mkdir -p build/dist/$(DIST_NAME)/build/src
+	git archive --format=tar HEAD | tar -x -C build/dist/$(DIST_NAME)
+	cp -a $(SODIUM_DIR) build/dist/$(DIST_NAME)/build/src/
+	touch build/dist/$(DIST_NAME)/$(SODIUM_STAMP)
+	tar -C build/dist -czf build/$(DIST_NAME).tar.gz $(DIST_NAME)
+	@echo "build/$(DIST_NAME).tar.gz: sha256 $$(sha256sum build/$(DIST_NAME).tar.gz | cut -d' ' -f1)"
 
 # Children sort after their parents: sort -r removes them first.
 uninstall:
@@ -521,7 +539,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all lib lib-core core-firmware install uninstall install-test man-test host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 
