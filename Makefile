@@ -483,7 +483,7 @@ $(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
 
 # What install installs, built without the host build (whose x86_64 musl
 # compiler a cross recipe need not have).
-products: $(INSTALL_BIN) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
+products: $(if $(filter 1,$(SIGNING)),host,$(B)/edgeplug) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
 
 install: products docs/man/edgeplug.1 docs/man/edgeplug.3
 	@set -e; made=; \
