@@ -461,7 +461,9 @@ $(B)/dist/libedgeplug.a: $(LIB_OBJ) $(SODIUM_OBJ)
 # Paths below PREFIX are written relative to ${prefix}, so pkg-config's
 # --define-prefix can move the tree; PKG_CONFIG_SYSROOT_DIR works either way.
 pcpath = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
-$(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
+# Made anew by every make (PREFIX and the directories can change from one
+# call to the next) and replaced only when it differs.
+$(B)/dist/edgeplug.pc: FORCE
 	@mkdir -p $(dir $@)
 	@if [ -z "$(EP_VERSION_STR)" ]; then echo "make: no #define EP_VERSION \"...\" in include/edgeplug.h" >&2; exit 2; fi
 	@{ echo '# edgeplug.pc - the edgeplug library built for board $(BOARD)$(if $(strip $(CPUFLAGS)), ($(strip $(CPUFLAGS))))'; \
@@ -479,7 +481,9 @@ $(B)/dist/edgeplug.pc: include/edgeplug.h Makefile boards/$(BOARD).mk
 	  echo 'Cflags: -I$${includedir}'; \
 	  echo 'Libs: -L$${libdir} -ledgeplug -no-pie'; \
 	  echo 'Libs.private: -lm'; \
-	} >$@.tmp && mv -f $@.tmp $@
+	} >$@.tmp && if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+FORCE:
 
 # What install installs, built without the host build (whose x86_64 musl
 # compiler a cross recipe need not have).
@@ -539,7 +543,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: FORCE all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 

@@ -145,5 +145,29 @@ else
 	diff "$R/before" "$R/after" | sed 's/^/    /'
 fi
 
+# ---- another PREFIX: the .pc follows it ----
+rm -rf "$D"
+mkdir -p "$D"
+if $MAKE --no-print-directory BOARD="$BOARD" DESTDIR="$D" PREFIX=/opt/ep install >"$R/make.log" 2>&1; then
+	ok
+else
+	bad "make install PREFIX=/opt/ep"
+	indent "$R/make.log"
+fi
+oflags=$(PKG_CONFIG_LIBDIR="$D/opt/ep/lib/pkgconfig" PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR="$D" \
+	pkg-config --cflags --libs edgeplug 2>&1)
+case " $oflags " in
+*" -I$D/opt/ep/include "*"-L$D/opt/ep/lib "*) ok ;;
+*) bad "PREFIX=/opt/ep: pkg-config --cflags --libs edgeplug: \"$oflags\"" ;;
+esac
+$MAKE --no-print-directory BOARD="$BOARD" DESTDIR="$D" PREFIX=/opt/ep uninstall >"$R/make.log" 2>&1
+tree "$D" >"$R/left"
+if [ ! -s "$R/left" ]; then
+	ok
+else
+	bad "PREFIX=/opt/ep: uninstall left these behind:"
+	indent "$R/left"
+fi
+
 rm -rf "$D"
 summary
