@@ -151,10 +151,13 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 # message formatting always; WASI unless EP_WITH_WASI=0; the plugin layer
 # and exact float text (the value syntax manifests share with the CLI)
 # unless EP_WITH_PLUGIN=0. libsodium stays in $(SODIUM_LIB) beside it, as
-# the CLI and the tests link it; `make install` merges the two.
-LIB_OBJ := $(ENGINE_OBJ) $(B)/obj/fmt.o \
+# the CLI and the tests link it; `make install` merges the two. The order
+# of the members is the link's order, which moves padding: the CLI's size
+# depends on it by a few bytes.
+LIB_OBJ := $(ENGINE_OBJ) \
 	$(if $(filter 0,$(EP_WITH_WASI)),,$(WASI_OBJ)) \
-	$(if $(filter 0,$(EP_WITH_PLUGIN)),,$(PLUGIN_OBJ) $(B)/obj/floattext.o)
+	$(if $(filter 0,$(EP_WITH_PLUGIN)),,$(PLUGIN_OBJ)) \
+	$(B)/obj/fmt.o $(if $(filter 0,$(EP_WITH_PLUGIN)),,$(B)/obj/floattext.o)
 
 $(B)/$(LIB_NAME): $(LIB_OBJ)
 	rm -f $@
