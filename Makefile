@@ -166,8 +166,10 @@ $(B)/$(LIB_NAME): $(LIB_OBJ)
 lib: $(B)/$(LIB_NAME)
 	@echo "$(B)/$(LIB_NAME)"
 
+# B is given so that a B=DIR of the command line puts the core in DIR/core
+# too, never on top of DIR's own objects.
 lib-core:
-	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 lib
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 B=$(B)/core lib
 
 ifneq ($(LIB_ONLY),)
 $(B)/edgeplug:
@@ -406,7 +408,7 @@ SIZE_REPORT ?= size/report-$(BOARD).txt
 # has a line BOARD-core.
 size-check: $(B)/edgeplug host
 	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 core-firmware
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 B=$(B)/core core-firmware
 	@$(QEMU) $(B)/core/core-firmware || { echo "size-check: $(B)/core/core-firmware failed" >&2; exit 1; }
 	@echo "host build (signing, not gated): $(HOST_B)/edgeplug $$(wc -c <$(HOST_B)/edgeplug) bytes"
 	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) \
