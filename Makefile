@@ -410,11 +410,16 @@ size-check: $(B)/edgeplug host
 	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 B=$(B)/core core-firmware
 	@$(QEMU) $(B)/core/core-firmware || { echo "size-check: $(B)/core/core-firmware failed" >&2; exit 1; }
+	@if $(CROSS)ar t $(B)/core/libedgeplug-core.a | grep -vqE '^($(CORE_MEMBERS))\.o$$'; then \
+		echo "size-check: $(B)/core/libedgeplug-core.a holds more than the engine:" $$($(CROSS)ar t $(B)/core/libedgeplug-core.a) >&2; exit 1; fi
 	@echo "host build (signing, not gated): $(HOST_B)/edgeplug $$(wc -c <$(HOST_B)/edgeplug) bytes"
 	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) \
 		-c $(B)/core/core-firmware.map:$(B)/core/core-firmware \
 		$(BOARD) $(B)/edgeplug.map $(B)/edgeplug
 
+space := $(subst ,, )
+# What the core library may hold: the engine's objects and fmt.o.
+CORE_MEMBERS = $(subst $(space),|,$(strip $(notdir $(ENGINE_SRC:.c=)) fmt))
 # Built in the core configuration (B is build/BOARD/core there), with the
 # link flags of the shipped binary.
 core-firmware: $(B)/core-firmware
