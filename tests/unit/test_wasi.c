@@ -1,10 +1,10 @@
 /*
  * test_wasi.c - the WASI embedding API (include/edgeplug_wasi.h) through the
  * public API only: capabilities denied unless granted, the environment and
- * arguments, preopen errors, linking, ep_wasi_run's exit codes, the
- * interrupt hook waking a plugin blocked in fd_read, fd_write and
- * poll_oneoff (from a signal handler, as a deadline would), and every
- * allocation of a context refused in turn without a leak. The CLI tests
+ * arguments, preopen errors, linking (preview 1 and 0, alone and together),
+ * ep_wasi_run's exit codes, the interrupt hook waking a plugin blocked in
+ * fd_read, fd_write and poll_oneoff (from a signal handler, as a deadline
+ * would), and every allocation of a context refused in turn without a leak. The CLI tests
  * (tests/wasi/run.sh) cover the calls themselves. Fixtures are .wat files
  * in tests/unit/wasi/; argv[1] is the directory holding the .wasm files.
  */
@@ -158,6 +158,31 @@ static void test_run(ep_engine *e)
 	s = ep_store_new(e, NULL);
 	CHECK(ep_wasi_run(w, s, m, &code, &err) == EP_ERR_UNLINKABLE &&
 	      strcmp(err.msg, "unknown import env.host_log") == 0, "non-WASI import: %s", err.msg);
+	ep_store_free(s);
+	ep_wasi_free(w);
+	ep_module_free(m);
+
+	/* Preview 0 alone runs; beside preview 1, both are linked and the
+	 * embedder's own import is left to it. */
+	m = load_fixture(e, "unstable");
+	w = ep_wasi_new(e, 0);
+	s = ep_store_new(e, NULL);
+	code = -1;
+	CHECK(ep_wasi_run(w, s, m, &code, &err) == EP_OK && code == 5,
+	      "wasi_unstable.proc_exit(5): code %d, %s", code, err.msg);
+	ep_store_free(s);
+	ep_wasi_free(w);
+	ep_module_free(m);
+
+	m = load_fixture(e, "both");
+	w = ep_wasi_new(e, 0);
+	s = ep_store_new(e, NULL);
+	ep_extern imports[3];
+	memset(imports, 0, sizeof imports);
+	CHECK(ep_wasi_link(w, s, m, imports, &err) == EP_OK, "link both previews: %s", err.msg);
+	CHECK(imports[0].kind == EP_EXTERN_FUNC && imports[0].of.func &&
+	      imports[1].kind == EP_EXTERN_FUNC && imports[1].of.func && !imports[2].of.func,
+	      "both previews linked, env.host_log left");
 	ep_store_free(s);
 	ep_wasi_free(w);
 	ep_module_free(m);
