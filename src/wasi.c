@@ -330,7 +330,7 @@ static void put_filestat(const call *k, uint8_t *p, const struct stat *st)
 	/* Preview 0's u32 nlink sits at 20 and moves the size and the times 8
 	 * bytes earlier. Linux counts links in 32 bits (struct kstat's nlink),
 	 * so preview 1's u64 nlink has a zero high half. */
-	size_t at = k->p0 ? 24 : 32;
+	size_t at = k->p0 ? 32 - P0_SHIFT : 32;
 	memset(p, 0, at + 32);
 	put64(p, (uint64_t)st->st_dev);
 	put64(p + 8, (uint64_t)st->st_ino);
@@ -1953,7 +1953,8 @@ static int f_poll_oneoff(call *k, const ep_value *a)
 	ep_wasi *w = k->w;
 	uint32_t n = U32(a[2]);
 	uint8_t *in, *out, *res;
-	size_t ssize = k->p0 ? SUBSCRIPTION0_SIZE : SUBSCRIPTION_SIZE;
+	/* Preview 0's clock subscriptions start with an identifier u64. */
+	size_t sh = k->p0 ? P0_SHIFT : 0, ssize = SUBSCRIPTION_SIZE + sh;
 	if (n == 0)
 		return WE_INVAL;
 	if (!gp(k, U32(a[0]), (uint64_t)n * ssize, &in) ||
@@ -1976,7 +1977,7 @@ static int f_poll_oneoff(call *k, const ep_value *a)
 	 * overlap. */
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *s = in + (size_t)i * ssize;
-		const uint8_t *c = s + (k->p0 ? P0_SHIFT : 0);   /* the clock fields */
+		const uint8_t *c = s + sh;   /* the clock fields */
 		psub *p = &sub[i];
 		memset(p, 0, sizeof *p);
 		p->pfd = -1;
@@ -2568,9 +2569,9 @@ ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
 		} else if (ml != sizeof wasi_p1 - 1 || memcmp(mod, wasi_p1, ml) != 0) {
 			continue;
 		}
-		while (j < nt && !(strlen(table[j].name) == nl && memcmp(table[j].name, name, nl) == 0))
+		while (j < NTABLE && !(strlen(table[j].name) == nl && memcmp(table[j].name, name, nl) == 0))
 			j++;
-		if (j == nt)
+		if (j >= nt)
 			return fail(err, EP_ERR_UNLINKABLE, "unknown import %s.%s", mn,
 			            printable(pn, sizeof pn, name, nl));
 		if (kind != EP_EXTERN_FUNC)

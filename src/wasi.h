@@ -129,11 +129,12 @@ enum {
 	SUB_FD = 16,
 	EVENT_SIZE = 32,                       /* userdata @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24 */
 	EVENT_ERROR = 8, EVENT_TYPE = 10, EVENT_NBYTES = 16, EVENT_FLAGS = 24,
-	/* Preview 0: nlink is a u32 @20, so size @24 .. ctim @48 sit 8 bytes
-	 * earlier; a clock subscription starts with an identifier u64 @16, so
-	 * clock_id @24 .. flags @48 sit 8 bytes later. Dirent, fdstat, prestat
-	 * and event are as in preview 1. */
-	FILESTAT0_SIZE = 56, SUBSCRIPTION0_SIZE = 56, P0_SHIFT = 8
+	/* Preview 0: nlink is a u32 @20, so size @24 .. ctim @48 sit P0_SHIFT
+	 * bytes earlier; a clock subscription starts with an identifier u64
+	 * @16, so clock_id @24 .. flags @48 sit P0_SHIFT bytes later and a
+	 * subscription is 56 bytes. Dirent, fdstat, prestat and event are as
+	 * in preview 1. */
+	FILESTAT0_SIZE = 56, P0_SHIFT = 8
 };
 
 #endif
