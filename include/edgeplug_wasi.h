@@ -1,7 +1,7 @@
 /*
  * edgeplug_wasi.h - WASI preview 1 (the wasi_snapshot_preview1 imports of
  * clang/wasi-libc, Rust, TinyGo and AssemblyScript programs) and preview 0
- * (wasi_unstable, what toolchains of 2019 built against) for embedders.
+ * (wasi_unstable, what older toolchains built against) for embedders.
  *
  * A context holds what one plugin may see: its arguments, its environment,
  * its preopened directories, its file descriptors and the capabilities it
