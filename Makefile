@@ -16,8 +16,35 @@
 #   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
 #                       edgeplug and wabt's spectest-interp, compared; difftest-smoke: 200
 #   make test-programs  Debian's bzip2, zlib, Lua, mujs, SQLite for WASI vs native; flite (npm)
+#   make lib-core       build/BOARD/core/libedgeplug-core.a: the engine alone (no WASI,
+#                       manifests, signatures or CLI; src/config.h's EP_WITH_* knobs)
+#   make install [PREFIX=/usr/local DESTDIR=] [BOARD=...]  the CLI, the library, headers,
+#                       edgeplug.pc, man pages, licences (docs/firmware.md); make uninstall
+#   make install-test   install into a temporary DESTDIR, build and run a program
+#                       against it, uninstall (tests/install); man-test: the man pages
+#   make products       what install installs, without the host build; make dist: the
+#                       source tarball for Buildroot and Yocto, libsodium's source in it
 BOARD ?= x86_64
 TESTSUITE ?= ../shared/testsuite/wasm-2.0
+
+# Library configurations (src/config.h says what each knob leaves out).
+# The CLI needs both; any 0 is a library-only build with a directory of
+# its own, so its objects never mix with the CLI's.
+EP_WITH_WASI ?= 1
+EP_WITH_PLUGIN ?= 1
+ifeq ($(EP_WITH_WASI)$(EP_WITH_PLUGIN),01)
+$(error EP_WITH_PLUGIN=1 needs EP_WITH_WASI=1: plugins run as WASI programs (src/config.h))
+endif
+ifeq ($(EP_WITH_WASI)$(EP_WITH_PLUGIN),11)
+LIB_ONLY :=
+LIB_DIR :=
+LIB_NAME := libedgeplug.a
+else
+LIB_ONLY := 1
+LIB_DIR := /$(if $(filter 0,$(EP_WITH_WASI)),core,no-plugin)
+LIB_NAME := libedgeplug-$(if $(filter 0,$(EP_WITH_WASI)),core,no-plugin).a
+endif
+KNOB_DEFS := $(if $(filter 0,$(EP_WITH_WASI)),-DEP_WITH_WASI=0) $(if $(filter 0,$(EP_WITH_PLUGIN)),-DEP_WITH_PLUGIN=0)
 
 ifeq ($(SANITIZE),1)
 include boards/x86_64.mk
@@ -27,7 +54,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LDSTATIC :=
 else
 include boards/$(BOARD).mk
-B := build/$(BOARD)
+B := build/$(BOARD)$(LIB_DIR)
 SANFLAGS :=
 # musl's static (non-PIE) startup never applies PT_GNU_RELRO, so relro would
 # only pad the file: 32 KiB on AArch64, where segments align to 64 KiB.
@@ -51,7 +78,7 @@ NOPIE := $(if $(filter 1,$(SANITIZE)),,-fno-pie)
 # EP_SIGNING=1: the host build (build/host), the only one that can make
 # keys and sign; board builds verify only (docs/signing.md).
 SIGN_DEFS := $(if $(filter 1,$(EP_SIGNING)),-DEP_SIGNING)
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) \
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) $(KNOB_DEFS) \
 	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
@@ -60,6 +87,14 @@ OPT_FAST := -O2
 # gcc has it, clang (the sanitizer builds) does not.
 CONSERVE_STACK := $(shell $(CC) -fconserve-stack -E -x c /dev/null >/dev/null 2>&1 && echo -fconserve-stack)
 OPT_SMALL := -Os $(CONSERVE_STACK)
+# Link-time optimisation of everything but the interpreter loop (exec.o
+# stays as -O2 made it): 2.0-3.5 KB smaller on every board, as calls across
+# files inline and unused arguments go. The objects are fat (machine code
+# beside the IR), so libedgeplug.a links with any linker and without -flto.
+# gcc keeps each object's own flags (-Os, -fno-jump-tables, -mthumb) per
+# function. LTO=0 turns it off; the sanitizer builds (clang) never use it.
+LTO ?= $(if $(filter 1,$(SANITIZE)),0,1)
+LTO_CFLAGS := $(if $(filter 1,$(LTO)),-flto -ffat-lto-objects)
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c src/linker.c src/host.c
@@ -88,7 +123,9 @@ HDRS := $(wildcard include/*.h src/*.h)
 # Built by `make` (and `make host`) beside the board's; its size is
 # reported, not gated. HOST_B keeps sanitizer objects out of build/host.
 HOST_B := build/host$(if $(filter 1,$(SANITIZE)),-sanitize)
-ifeq ($(EP_SIGNING),1)
+ifneq ($(LIB_ONLY),)
+all: $(B)/$(LIB_NAME)
+else ifeq ($(EP_SIGNING),1)
 all: $(B)/edgeplug
 else
 all: $(B)/edgeplug host
@@ -110,6 +147,14 @@ $(B)/obj/sign.o: $(SODIUM_STAMP)
 # stake. 64-bit boards spend 8 bytes a case on them.
 $(CLI_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ): OPT_SMALL += -fno-jump-tables
 
+# The loader stays out of LTO like the loop: LTO cost loading 6.7% more
+# instructions (callgrind, the generated module of `make bench`). So does
+# the binary's malloc: seen whole, gcc folds the malloc + memset of its
+# calloc into a call to calloc, itself (a crash on rpi-zero).
+LTO_OBJ := $(filter-out $(B)/obj/exec.o $(B)/obj/decode.o $(B)/obj/validate.o $(B)/obj/lower.o,$(ENGINE_OBJ)) \
+	$(WASI_OBJ) $(PLUGIN_OBJ) $(FMT_OBJ) $(filter-out $(B)/obj/cli_malloc.o,$(CLI_OBJ))
+$(LTO_OBJ): OPT_SMALL += $(LTO_CFLAGS)
+
 $(B)/obj/exec.o: src/exec.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_FAST) -c $< -o $@
@@ -118,14 +163,49 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) -c $< -o $@
 
-$(B)/libedgeplug.a: $(ENGINE_OBJ) $(WASI_OBJ) $(PLUGIN_OBJ) $(FMT_OBJ)
+# What the library holds in each configuration: the engine and its
+# message formatting always; WASI unless EP_WITH_WASI=0; the plugin layer
+# and exact float text (the value syntax manifests share with the CLI)
+# unless EP_WITH_PLUGIN=0. libsodium stays in $(SODIUM_LIB) beside it, as
+# the CLI and the tests link it; `make install` merges the two. The order
+# of the members is the link's order, which moves padding: the CLI's size
+# depends on it by a few bytes.
+LIB_OBJ := $(ENGINE_OBJ) \
+	$(if $(filter 0,$(EP_WITH_WASI)),,$(WASI_OBJ)) \
+	$(if $(filter 0,$(EP_WITH_PLUGIN)),,$(PLUGIN_OBJ)) \
+	$(B)/obj/fmt.o $(if $(filter 0,$(EP_WITH_PLUGIN)),,$(B)/obj/floattext.o)
+
+$(B)/$(LIB_NAME): $(LIB_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
 
+lib: $(B)/$(LIB_NAME)
+	@echo "$(B)/$(LIB_NAME)"
+
+# B is given so that a B=DIR of the command line puts the core in DIR/core
+# too, never on top of DIR's own objects.
+lib-core:
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 B=$(B)/core lib
+
+ifneq ($(LIB_ONLY),)
+$(B)/edgeplug:
+	@echo "make: the edgeplug command needs EP_WITH_WASI=1 and EP_WITH_PLUGIN=1" >&2; exit 2
+else
+# With LTO the binary is linked twice: the per-object link gives the size
+# report its breakdown by object (size/report.sh reads its map), the
+# link-time optimised one is what ships and what the gate measures.
 $(B)/edgeplug: $(CLI_OBJ) $(B)/libedgeplug.a $(SODIUM_LIB)
+ifeq ($(LTO),1)
+	$(CC) $(CPUFLAGS) $(LDFLAGS) -fno-lto -Wl,-Map,$(B)/edgeplug.map -o $(B)/edgeplug-objs $^ -lm
+	$(CROSS)strip $(B)/edgeplug-objs
+	$(CC) $(CPUFLAGS) $(LDFLAGS) -flto=2 -o $@ $^ -lm
+	$(CROSS)strip $@
+else
 	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/edgeplug.map -o $@ $^ -lm
 ifneq ($(SANITIZE),1)
 	$(CROSS)strip $@
+endif
+endif
 endif
 
 # ---- tests ----
@@ -234,7 +314,20 @@ spec-switch:
 # Every test target runs each binary it built through $(QEMU) (the board's
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
-test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test docs-test spec spec-switch
+test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test docs-test man-test \
+	$(if $(filter 1,$(SANITIZE)),,install-test) spec spec-switch
+
+# The man pages against the help texts, docs/cli.md and include/*.h
+# (tests/man): every command, option, exit code and function.
+man-test: $(B)/edgeplug host
+	@B=$(B) QEMU="$(QEMU)" HOST_EP=$(HOST_B)/edgeplug sh tests/man/run.sh
+
+# make install and uninstall into a temporary DESTDIR for this BOARD, and
+# programs built against the installed files alone (tests/install). Not
+# for sanitizer builds, which are not installed.
+install-test: $(B)/edgeplug $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
+	@MAKE="$(MAKE)" BOARD=$(BOARD) B=$(B) QEMU="$(QEMU)" CC="$(CC)" CROSS="$(CROSS)" \
+		sh tests/install/run.sh
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -379,11 +472,140 @@ difftest-smoke: $(B)/edgeplug
 # SIZE_BUDGETS=file and SIZE_REPORT=file point elsewhere (to try the gate).
 SIZE_BUDGETS ?= size/budgets
 SIZE_REPORT ?= size/report-$(BOARD).txt
-# The host build (keygen and sign) is reported beside it, not gated.
+# The host build (keygen and sign) is reported beside it, not gated. So is
+# the core library alone, in the smallest firmware program that uses it
+# (size/core-firmware.c, run once to show it works), unless size/budgets
+# has a line BOARD-core.
 size-check: $(B)/edgeplug host
 	@if [ "$(SANITIZE)" = 1 ]; then echo "size-check: not for SANITIZE=1 builds" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory EP_WITH_WASI=0 EP_WITH_PLUGIN=0 B=$(B)/core core-firmware
+	@$(QEMU) $(B)/core/core-firmware || { echo "size-check: $(B)/core/core-firmware failed" >&2; exit 1; }
+	@if $(CROSS)ar t $(B)/core/libedgeplug-core.a | grep -vqE '^($(CORE_MEMBERS))\.o$$'; then \
+		echo "size-check: $(B)/core/libedgeplug-core.a holds more than the engine:" $$($(CROSS)ar t $(B)/core/libedgeplug-core.a) >&2; exit 1; fi
 	@echo "host build (signing, not gated): $(HOST_B)/edgeplug $$(wc -c <$(HOST_B)/edgeplug) bytes"
-	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) $(BOARD) $(B)/edgeplug.map $(B)/edgeplug
+	@sh size/report.sh -b $(SIZE_BUDGETS) -o $(SIZE_REPORT) $(if $(filter 1,$(LTO)),-p $(B)/edgeplug-objs) \
+		-c $(B)/core/core-firmware.map:$(B)/core/core-firmware \
+		$(BOARD) $(B)/edgeplug.map $(B)/edgeplug
+
+space := $(subst ,, )
+# What the core library may hold: the engine's objects and fmt.o.
+CORE_MEMBERS = $(subst $(space),|,$(strip $(notdir $(ENGINE_SRC:.c=)) fmt))
+# Built in the core configuration (B is build/BOARD/core there), with the
+# link flags of the shipped binary.
+core-firmware: $(B)/core-firmware
+$(B)/core-firmware: size/core-firmware.c $(B)/$(LIB_NAME) $(HDRS)
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) -Wl,-Map,$@.map \
+		-o $@ $< $(B)/$(LIB_NAME) -lm
+	$(CROSS)strip $@
+
+# ---- install (docs/firmware.md) ----
+# The board's build, for a rootfs or an SDK: `make install BOARD=rpi-zero
+# DESTDIR=...` installs the ARM binaries and a .pc that describes them.
+# libedgeplug.a is installed as one archive: the library and libsodium's
+# objects (renamed sodium_*.o: both have a sign.o), so -ledgeplug is all a
+# link needs. bin/edgeplug is the board's binary, which verifies only;
+# SIGNING=1 (BOARD=x86_64 only) installs the host build, which also makes
+# keys and signs, for a developer's machine. The directories install had to
+# make are kept in $(DOCDIR)/installed-dirs, so that uninstall removes
+# those, once empty, and no others.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/edgeplug
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL_HDRS = $(sort $(wildcard include/edgeplug*.h))
+INSTALL_DOCS = $(sort $(wildcard docs/licenses/* LICENSE COPYING))
+ifeq ($(SIGNING),1)
+ifneq ($(BOARD),x86_64)
+$(error SIGNING=1 installs the host build, which is x86_64: use it with BOARD=x86_64)
+endif
+INSTALL_BIN := $(HOST_B)/edgeplug
+else
+INSTALL_BIN := $(B)/edgeplug
+endif
+EP_VERSION_STR := $(shell sed -n 's/^\#define EP_VERSION "\(.*\)"/\1/p' include/edgeplug.h)
+# The installed files, as DESTDIR-less paths: what uninstall removes.
+INSTALLED = $(BINDIR)/edgeplug $(LIBDIR)/libedgeplug.a $(PKGCONFIGDIR)/edgeplug.pc \
+	$(addprefix $(INCLUDEDIR)/,$(notdir $(INSTALL_HDRS))) \
+	$(MANDIR)/man1/edgeplug.1 $(MANDIR)/man3/edgeplug.3 \
+	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS))) $(DOCDIR)/installed-dirs
+
+$(B)/dist/libedgeplug.a: $(LIB_OBJ) $(SODIUM_OBJ)
+	rm -rf $(B)/dist/sodium $@
+	mkdir -p $(B)/dist/sodium
+	for o in $(SODIUM_OBJ); do cp $$o $(B)/dist/sodium/sodium_$${o##*/}; done
+	$(CROSS)ar rcs $@ $(LIB_OBJ) $(B)/dist/sodium/*.o
+
+# Paths below PREFIX are written relative to ${prefix}, so pkg-config's
+# --define-prefix can move the tree; PKG_CONFIG_SYSROOT_DIR works either way.
+pcpath = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+# Made anew by every make (PREFIX and the directories can change from one
+# call to the next) and replaced only when it differs.
+$(B)/dist/edgeplug.pc: FORCE
+	@mkdir -p $(dir $@)
+	@if [ -z "$(EP_VERSION_STR)" ]; then echo "make: no #define EP_VERSION \"...\" in include/edgeplug.h" >&2; exit 2; fi
+	@{ echo '# edgeplug.pc - the edgeplug library built for board $(BOARD)$(if $(strip $(CPUFLAGS)), ($(strip $(CPUFLAGS))))'; \
+	  echo '# with $(strip $(CC)): link with the same compiler and C library.'; \
+	  echo '# libsodium 1.0.18'"'"'s signature verifier is inside libedgeplug.a (ISC licence:'; \
+	  echo '# $(DOCDIR)/libsodium.txt). The objects are not position-independent'; \
+	  echo '# (interpreter code holds absolute addresses): programs link with -no-pie.'; \
+	  echo 'prefix=$(PREFIX)'; \
+	  echo 'libdir=$(call pcpath,$(LIBDIR))'; \
+	  echo 'includedir=$(call pcpath,$(INCLUDEDIR))'; \
+	  echo; \
+	  echo 'Name: edgeplug'; \
+	  echo 'Description: small WebAssembly engine with WASI and signed plugins, for embedding'; \
+	  echo 'Version: $(EP_VERSION_STR)'; \
+	  echo 'Cflags: -I$${includedir}'; \
+	  echo 'Libs: -L$${libdir} -ledgeplug -no-pie'; \
+	  echo 'Libs.private: -lm'; \
+	} >$@.tmp && if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+FORCE:
+
+# What install installs, built without the host build (whose x86_64 musl
+# compiler a cross recipe need not have).
+products: $(if $(filter 1,$(SIGNING)),host,$(B)/edgeplug) $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
+
+install: products docs/man/edgeplug.1 docs/man/edgeplug.3
+	@set -e; made=; \
+	dir() { p=$$1; while [ "$$p" != / ] && [ ! -d "$(DESTDIR)$$p" ]; do made="$$made $$p"; p=$$(dirname "$$p"); done; \
+		install -d "$(DESTDIR)$$1"; }; \
+	dir $(BINDIR); dir $(LIBDIR); dir $(PKGCONFIGDIR); dir $(INCLUDEDIR); \
+	dir $(MANDIR)/man1; dir $(MANDIR)/man3; dir $(DOCDIR); \
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/edgeplug; \
+	install -m 644 $(B)/dist/libedgeplug.a $(DESTDIR)$(LIBDIR)/libedgeplug.a; \
+	install -m 644 $(B)/dist/edgeplug.pc $(DESTDIR)$(PKGCONFIGDIR)/edgeplug.pc; \
+	install -m 644 $(INSTALL_HDRS) $(DESTDIR)$(INCLUDEDIR)/; \
+	install -m 644 docs/man/edgeplug.1 $(DESTDIR)$(MANDIR)/man1/edgeplug.1; \
+	install -m 644 docs/man/edgeplug.3 $(DESTDIR)$(MANDIR)/man3/edgeplug.3; \
+	install -m 644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/; \
+	rec=$(DESTDIR)$(DOCDIR)/installed-dirs; \
+	{ [ ! -f "$$rec" ] || cat "$$rec"; for p in $$made; do echo "$$p"; done; } | sort -u >"$$rec.tmp"; \
+	mv -f "$$rec.tmp" "$$rec"; chmod 644 "$$rec"; \
+	echo "installed $(INSTALL_BIN), the library and its headers, edgeplug.pc, man pages and licences in $(DESTDIR)$(PREFIX)"
+
+# The source tarball for recipes: the committed tree and the fetched
+# libsodium source (a recipe's build cannot run apt-get source), its stamp
+# made newer than fetch.sh so that the build never fetches again.
+DIST_NAME := edgeplug-$(EP_VERSION_STR)
+dist: $(SODIUM_STAMP)
+	rm -rf build/dist && mkdir -p build/dist/$(DIST_NAME)/build/src
+	git archive --format=tar HEAD | tar -x -C build/dist/$(DIST_NAME)
+	cp -a $(SODIUM_DIR) build/dist/$(DIST_NAME)/build/src/
+	touch build/dist/$(DIST_NAME)/$(SODIUM_STAMP)
+	tar -C build/dist -czf build/$(DIST_NAME).tar.gz $(DIST_NAME)
+	@echo "build/$(DIST_NAME).tar.gz: sha256 $$(sha256sum build/$(DIST_NAME).tar.gz | cut -d' ' -f1)"
+
+# Children sort after their parents: sort -r removes them first.
+uninstall:
+	@set -e; rec=$(DESTDIR)$(DOCDIR)/installed-dirs; dirs=; \
+	if [ -f "$$rec" ]; then dirs=$$(sort -r "$$rec"); fi; \
+	for f in $(INSTALLED); do rm -f "$(DESTDIR)$$f"; done; \
+	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done; \
+	echo "removed edgeplug's files from $(DESTDIR)$(PREFIX)"
 
 # ---- benchmarks (tests/bench, docs/performance.md) ----
 # bench: the full suite, minutes; results in build/bench[/BOARD]/. Other
@@ -401,7 +623,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: FORCE all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 

@@ -1,6 +1,7 @@
 /*
  * edgeplug_wasi.h - WASI preview 1 (the wasi_snapshot_preview1 imports of
- * clang/wasi-libc, Rust, TinyGo and AssemblyScript programs) for embedders.
+ * clang/wasi-libc, Rust, TinyGo and AssemblyScript programs) and preview 0
+ * (wasi_unstable, what older toolchains built against) for embedders.
  *
  * A context holds what one plugin may see: its arguments, its environment,
  * its preopened directories, its file descriptors and the capabilities it
@@ -108,16 +109,20 @@ EP_API void ep_wasi_set_output_limit(ep_wasi *w, uint64_t bytes);
 EP_API uint64_t ep_wasi_output_bytes(const ep_wasi *w);
 EP_API uint64_t ep_wasi_output_refused(const ep_wasi *w);
 
-/* For every import of m from "wasi_snapshot_preview1", creates a host
- * function in store and puts it in imports[i] (imports has one entry per
- * import of m). Other imports are left as they are, for the embedder to
- * fill. EP_ERR_UNLINKABLE (err names the import) for a WASI function this
- * context does not know or an import with the wrong type. The context
- * remembers store so ep_wasi_interrupt can stop it too. */
+/* For every import of m from "wasi_snapshot_preview1" or "wasi_unstable",
+ * creates a host function in store and puts it in imports[i] (imports has
+ * one entry per import of m). One module may import from both; each call
+ * follows the ABI of the name it was imported under (preview 0's whence
+ * numbers and filestat and subscription records; it has no sock_accept).
+ * Other imports are left as they are, for the embedder to fill.
+ * EP_ERR_UNLINKABLE (err names the import, e.g. wasi_unstable.fd_seek) for
+ * a WASI function this context does not know or an import with the wrong
+ * type. The context remembers store so ep_wasi_interrupt can stop it too. */
 EP_API ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
                               ep_extern *imports, ep_error *err);
 /* Defines every WASI function of this context in l under
- * "wasi_snapshot_preview1", bound to w (which must outlive every store the
+ * "wasi_snapshot_preview1" and "wasi_unstable" (each following its ABI, as
+ * ep_wasi_link does), bound to w (which must outlive every store the
  * linker instantiates into while that store runs code). EP_ERR_ARG when l
  * already defines one of them, EP_ERR_NOMEM. */
 EP_API ep_status ep_wasi_define(ep_wasi *w, ep_linker *l, ep_error *err);

@@ -3,11 +3,18 @@
 # against its line in size/budgets and prints where the bytes go, computed
 # from the GNU ld link map of the (unstripped) link.
 #
-#   sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY
+#   sh size/report.sh [-b BUDGETS] [-o REPORT] [-p PEROBJ] [-c CORE_MAP:CORE_BINARY] BOARD MAP BINARY
+#
+# With link-time optimisation the objects lose their identity in the link,
+# so MAP comes from a second, per-object link of the same objects, PEROBJ
+# (stripped): the breakdown is of that link, the gate of BINARY.
 #
 # Prints the breakdown table (and writes it to REPORT when given, only if it
 # changed). Exit 0 within budget; 1 over budget, with one line on stderr
 # "size-check: BOARD: ..."; 2 usage error, missing file or no budget line.
+# -c adds one line for the core library alone: size/core-firmware.c linked
+# with libedgeplug-core.a (make lib-core), its stripped size by component;
+# gated only when BUDGETS has a line "BOARD-core MAX_BYTES".
 #
 # Every input section placed in an allocated output section is charged to a
 # component by the object or archive member it came from (see component()
@@ -21,21 +28,31 @@ export LC_ALL
 
 budgets=size/budgets
 report=
-while getopts b:o: opt; do
+core=
+perobj=
+usage="usage: sh size/report.sh [-b BUDGETS] [-o REPORT] [-p PEROBJ] [-c CORE_MAP:CORE_BINARY] BOARD MAP BINARY"
+while getopts b:o:c:p: opt; do
 	case $opt in
 	b) budgets=$OPTARG ;;
 	o) report=$OPTARG ;;
-	*) echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY" >&2; exit 2 ;;
+	c) core=$OPTARG ;;
+	p) perobj=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 3 ]; then
-	echo "usage: sh size/report.sh [-b BUDGETS] [-o REPORT] BOARD MAP BINARY" >&2
+	echo "$usage" >&2
 	exit 2
 fi
 board=$1 map=$2 bin=$3
+core_map=${core%%:*} core_bin=${core#*:}
+case $core in
+''|*:*) ;;
+*) echo "$usage" >&2; exit 2 ;;
+esac
 
-for f in "$budgets" "$map" "$bin"; do
+for f in "$budgets" "$map" "$bin" ${core:+"$core_map" "$core_bin"} ${perobj:+"$perobj"}; do
 	if [ ! -f "$f" ]; then
 		echo "size-check: $board: $f not found" >&2
 		exit 2
@@ -48,9 +65,16 @@ if [ -z "$budget" ]; then
 fi
 filesize=$(wc -c <"$bin")
 filesize=$((filesize + 0))
+# The binary the map describes: PEROBJ when given.
+mapsize=$filesize
+if [ -n "$perobj" ]; then
+	mapsize=$(wc -c <"$perobj")
+	mapsize=$((mapsize + 0))
+fi
 
-table=$(awk -v board="$board" -v map="$map" -v bin="$bin" \
-	-v filesize="$filesize" -v budget="$budget" -v budgets="$budgets" '
+# The link map's breakdown: the whole table, or with -v core=1 the one
+# line for the core library.
+prog='
 # Hex digits (with or without 0x) to a number; exact below 2^53.
 function hex(s,    n, i, c) {
 	sub(/^0[xX]/, "", s)
@@ -81,7 +105,7 @@ function component(file,    base, arch, obj) {
 	if (arch ~ /^lib(c|m|gcc|gcc_eh|pthread|rt|dl)\.a$/ || \
 	    (arch == "" && obj ~ /^([SgMr]?crt[1in]|crtbegin[STD]?|crtend[STD]?)\.o$/))
 		return "libc"
-	if (arch != "" && arch != "libedgeplug.a")
+	if (arch != "" && arch !~ /^libedgeplug(-core|-no-plugin)?\.a$/)
 		return "other"
 	sub(/\.l?o$/, "", obj)
 	# fmt: the printf subset every stage formats its messages with.
@@ -124,7 +148,7 @@ function charge(comp, k, n, file,    obj) {
 	} else if (comp != "libc" && file != "" && file != "linker stubs") {
 		obj = file
 		sub(/.*\//, "", obj)
-		sub(/^libedgeplug\.a\(/, "", obj)
+		sub(/^libedgeplug(-core|-no-plugin)?\.a\(/, "", obj)
 		# Objects of libsodium as sodium/NAME, apart from ours (both have a sign.o).
 		sub(/^libsodium(-ep)?\.a\(/, "sodium/", obj)
 		sub(/\)$/, "", obj)
@@ -241,9 +265,36 @@ END {
 			bss += outsize[o]
 	}
 	ncomp = split("engine WASI manifest signatures CLI libc other", comps, " ")
+	if (core) {
+		line = ""
+		for (i = 1; i <= ncomp; i++) {
+			c = comps[i]
+			f = sz[c, "code"] + sz[c, "rodata"] + sz[c, "data"]
+			tf += f
+			if (f > 0)
+				line = line (line == "" ? "" : ", ") c " " f
+		}
+		if (tf != insecs) {
+			print "size/report.sh: " map ": components add up to " tf \
+				" but the sections to " insecs > "/dev/stderr"
+			exit 2
+		}
+		printf "core library alone (size/core-firmware.c with libedgeplug-core.a: no WASI, manifests, signatures or CLI):\n"
+		printf "  %s %d bytes (static, stripped; %s; %d of ELF headers and alignment)", \
+			bin, filesize, line, filesize - insecs
+		if (budget != "")
+			printf ", budget %d, headroom %d%s\n", budget, budget - filesize, \
+				(filesize > budget ? ": OVER BUDGET" : "")
+		else
+			printf ", not gated (aim 65536)\n"
+		exit 0
+	}
 	fmt = "%-12s %9s %9s %9s %9s %7s %9s\n"
 	printf "edgeplug size report: board %s\n", board
-	printf "binary %s (static, stripped); sections from %s\n\n", bin, map
+	if (perobj != "")
+		printf "binary %s (static, stripped, link-time optimised);\nsections from %s, the map of its per-object link %s\n\n", bin, map, perobj
+	else
+		printf "binary %s (static, stripped); sections from %s\n\n", bin, map
 	printf fmt, "component", "code", "rodata", "data", "in file", "share", "bss"
 	for (i = 1; i <= ncomp; i++) {
 		c = comps[i]
@@ -293,13 +344,31 @@ END {
 			sprintf("%.1f%%", insecs ? 100 * libcsz[lnames[i]] / insecs : 0)
 
 	printf "\nallocated sections in the file: %d bytes (code + rodata + data; bss is RAM only)\n", insecs
-	printf "stripped binary:                %d bytes (%d of ELF headers and segment alignment)\n", \
-		filesize, filesize - insecs
+	if (perobj != "") {
+		printf "per-object link, stripped:      %d bytes (%d of ELF headers and segment alignment)\n", \
+			mapsize, mapsize - insecs
+		printf "stripped binary:                %d bytes (link-time optimisation: %d smaller)\n", \
+			filesize, mapsize - filesize
+	} else {
+		printf "stripped binary:                %d bytes (%d of ELF headers and segment alignment)\n", \
+			filesize, filesize - insecs
+	}
 	printf "budget:                         %d bytes (%s), headroom %d bytes (%.1f KiB)%s\n", \
 		budget, budgets, budget - filesize, (budget - filesize) / 1024, \
 		(filesize > budget ? ": OVER BUDGET" : "")
 }
-' "$map") || exit 2
+'
+table=$(awk -v board="$board" -v map="$map" -v bin="$bin" \
+	-v filesize="$filesize" -v mapsize="$mapsize" -v perobj="$perobj" -v budget="$budget" \
+	-v budgets="$budgets" "$prog" "$map") || exit 2
+if [ -n "$core" ]; then
+	core_budget=$(awk -v b="$board-core" '$1 == b && $2 ~ /^[0-9]+$/ { print $2; exit }' "$budgets")
+	core_size=$(wc -c <"$core_bin")
+	core_size=$((core_size + 0))
+	line=$(awk -v core=1 -v map="$core_map" -v bin="$core_bin" -v filesize="$core_size" \
+		-v budget="$core_budget" "$prog" "$core_map") || exit 2
+	table=$(printf '%s\n\n%s' "$table" "$line")
+fi
 
 printf '%s\n' "$table"
 if [ -n "$report" ]; then
@@ -311,8 +380,13 @@ if [ -n "$report" ]; then
 		mv -f "$tmp" "$report" || exit 2
 	fi
 fi
+over=0
 if [ "$filesize" -gt "$budget" ]; then
 	echo "size-check: $board: $bin is $filesize bytes, over its budget of $budget by $((filesize - budget))" >&2
-	exit 1
+	over=1
 fi
-exit 0
+if [ -n "$core" ] && [ -n "$core_budget" ] && [ "$core_size" -gt "$core_budget" ]; then
+	echo "size-check: $board-core: $core_bin is $core_size bytes, over its budget of $core_budget by $((core_size - core_budget))" >&2
+	over=1
+fi
+exit $over

@@ -470,7 +470,9 @@ static int cmd_audit(int argc, char **argv)
 			size_t ml, fl;
 			uint8_t kind;
 			ep_module_import(m, i, &mod, &ml, &field, &fl, &kind);
-			int wasi = ml == 22 && memcmp(mod, "wasi_snapshot_preview1", 22) == 0;
+			/* WASI preview 1 or 0, told apart by the name's length */
+			int wasi = (ml == 22 || ml == 13) &&
+			           memcmp(mod, ml == 13 ? "wasi_unstable" : "wasi_snapshot_preview1", ml) == 0;
 			int need = wasi ? wasi_need(field, fl) : NEED_NONE;
 			const char *why_not =
 				!wasi ? "not provided by edgeplug"

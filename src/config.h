@@ -1,6 +1,9 @@
 /*
  * config.h - every compile-time knob of the engine, with the reason for its
  * default. Boards override these with -D flags; nothing else should.
+ * Knobs are fixed when the library is built, so this header is not
+ * installed: an embedder's -D cannot change a libedgeplug.a already built
+ * (docs/firmware.md rebuilds the library instead).
  */
 #ifndef EP_CONFIG_H
 #define EP_CONFIG_H
@@ -70,6 +73,40 @@
 #define EP_SWITCH_DISPATCH 1
 #endif
 #endif
+
+/* ---- What the library holds ----
+ * Set from make (`make EP_WITH_WASI=0 EP_WITH_PLUGIN=0 lib`, or `make
+ * lib-core`), which leaves the objects out of the archive and passes the
+ * same -D here; any 0 builds the library alone, in a directory of its own,
+ * without the CLI (which needs both). */
+
+/* 1: the WASI preview 1 layer (wasi.c, include/edgeplug_wasi.h) is in the
+ * library. 0 leaves it out, for firmware whose plugins import only the
+ * host functions it defines itself: 14-21 KB less per board
+ * (size/report-*.txt), and no file, clock or random access the embedder
+ * did not write. */
+#ifndef EP_WITH_WASI
+#define EP_WITH_WASI 1
+#endif
+
+/* 1: the plugin layer (manifests, grants, signatures and trust, with
+ * libsodium's verifier) is in the library. 0 leaves it out with libsodium:
+ * 33-43 KB per board, for firmware that trusts its modules some other way
+ * (a signed image, modules in read-only flash). Plugins are WASI programs
+ * run with a manifest's grants, so it needs EP_WITH_WASI. */
+#ifndef EP_WITH_PLUGIN
+#define EP_WITH_PLUGIN 1
+#endif
+#if EP_WITH_PLUGIN && !EP_WITH_WASI
+#error "EP_WITH_PLUGIN needs EP_WITH_WASI: plugins are WASI programs"
+#endif
+
+/* No knob leaves floating point out. The float opcodes are a quarter of the
+ * instruction set, written once in the interpreter loop and in the
+ * validator and lowerer's tables; a switch that rejects them at validation
+ * would put feature #if blocks in the hot loop, and every board has an FPU
+ * (the Pi Zero's VFPv2), so they cost code bytes only, not soft-float
+ * libraries. */
 
 /* ---- WASI (wasi.c) ---- */
 

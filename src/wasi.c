@@ -1,7 +1,9 @@
 /*
- * wasi.c - WASI preview 1: the wasi_snapshot_preview1 host functions over a
- * context of arguments, environment, preopened directories, a descriptor
- * table and granted capabilities (include/edgeplug_wasi.h).
+ * wasi.c - WASI preview 1 and 0: the wasi_snapshot_preview1 and
+ * wasi_unstable host functions over a context of arguments, environment,
+ * preopened directories, a descriptor table and granted capabilities
+ * (include/edgeplug_wasi.h). Both previews share one table of calls; the
+ * few whose records or numbers differ look at call.p0.
  * Owns the sandbox: guest paths are resolved only beneath a directory
  * descriptor, one component at a time or by openat2(RESOLVE_BENEATH), never
  * by string checks on host paths. Uses only the public embedding API and
@@ -91,16 +93,18 @@ typedef struct fdent {
 } fdent;
 
 typedef struct call call;
+/* Every call returns an i32 errno but proc_exit, which has no result (it
+ * always traps); no results field, so the table is a quarter smaller. */
 typedef struct hostfn {
 	const char *name;
 	const char *params;   /* 'i' i32, 'I' i64 */
-	const char *results;
 	int (*fn)(call *k, const ep_value *a);
 } hostfn;
 
 typedef struct binding {
 	ep_wasi *w;
 	const hostfn *f;
+	bool p0;              /* imported from wasi_unstable */
 } binding;
 
 /* One environment variable: its "NAME=VALUE" at env + off, len bytes with
@@ -137,7 +141,7 @@ struct ep_wasi {
 	int intr[2];                  /* self-pipe: ep_wasi_interrupt writes, waits poll it */
 	volatile sig_atomic_t interrupted;
 	ep_store *volatile store;
-	binding *bind;                /* one per table entry: the env of its host function */
+	binding *bind;                /* two per table entry (preview 1, then 0): the env of its host function */
 	uint64_t out_limit;           /* bytes stdout + stderr may take; UINT64_MAX: no cap */
 	uint64_t out_bytes, out_refused;
 };
@@ -149,6 +153,7 @@ struct call {
 	uint8_t *mem;
 	uint64_t memsize;
 	ep_trap trap;                 /* when a call returns TRAP */
+	bool p0;                      /* imported from wasi_unstable (preview 0) */
 };
 #define TRAP (-1)
 
@@ -319,17 +324,23 @@ static struct timespec ns_ts(uint64_t ns)
 	return t;
 }
 
-static void put_filestat(uint8_t *p, const struct stat *st)
+#define FILESTAT_LEN(k) ((k)->p0 ? FILESTAT0_SIZE : FILESTAT_SIZE)
+
+static void put_filestat(const call *k, uint8_t *p, const struct stat *st)
 {
-	memset(p, 0, FILESTAT_SIZE);
+	/* Preview 0's u32 nlink sits at 20 and moves the size and the times 8
+	 * bytes earlier. Linux counts links in 32 bits (struct kstat's nlink),
+	 * so preview 1's u64 nlink has a zero high half. */
+	size_t at = k->p0 ? 32 - P0_SHIFT : 32;
+	memset(p, 0, at + 32);
 	put64(p, (uint64_t)st->st_dev);
 	put64(p + 8, (uint64_t)st->st_ino);
 	p[16] = filetype_of(st->st_mode);
-	put64(p + 24, (uint64_t)st->st_nlink);
-	put64(p + 32, st->st_size < 0 ? 0 : (uint64_t)st->st_size);
-	put64(p + 40, ts_ns(&st->st_atim));
-	put64(p + 48, ts_ns(&st->st_mtim));
-	put64(p + 56, ts_ns(&st->st_ctim));
+	put32(p + at - (k->p0 ? 4 : 8), (uint32_t)st->st_nlink);
+	put64(p + at, st->st_size < 0 ? 0 : (uint64_t)st->st_size);
+	put64(p + at + 8, ts_ns(&st->st_atim));
+	put64(p + at + 16, ts_ns(&st->st_mtim));
+	put64(p + at + 24, ts_ns(&st->st_ctim));
 }
 
 /* ---- rights ---- */
@@ -874,12 +885,12 @@ static int f_fd_filestat_get(call *k, const ep_value *a)
 	int rc = fd_use(k, U32(a[0]), WR_FD_FILESTAT_GET, &e);
 	if (rc)
 		return rc;
-	if (!gp(k, U32(a[1]), FILESTAT_SIZE, &p))
+	if (!gp(k, U32(a[1]), FILESTAT_LEN(k), &p))
 		return WE_FAULT;
 	struct stat st;
 	if (fstat(e->host, &st) != 0)
 		return werr(errno);
-	put_filestat(p, &st);
+	put_filestat(k, p, &st);
 	return 0;
 }
 
@@ -1084,7 +1095,7 @@ static int f_fd_seek(call *k, const ep_value *a)
 	if (!e)
 		return WE_BADF;
 	/* A seek that only reports the position needs only FD_TELL. */
-	uint64_t need = whence == WW_CUR && off == 0 ? WR_FD_TELL : WR_FD_SEEK;
+	uint64_t need = whence == (k->p0 ? WW0_CUR : WW_CUR) && off == 0 ? WR_FD_TELL : WR_FD_SEEK;
 	if (!(e->base & (need | WR_FD_SEEK)))
 		return WE_NOTCAPABLE;
 	if (whence > WW_END)
@@ -1093,8 +1104,10 @@ static int f_fd_seek(call *k, const ep_value *a)
 		return WE_FAULT;
 	if (e->kind == K_DIR)
 		return WE_BADF;
-	static const int wh[] = { SEEK_SET, SEEK_CUR, SEEK_END };
-	off_t r = lseek(e->host, (off_t)off, wh[whence]);
+	/* By the guest's whence: preview 1's numbers, then preview 0's. */
+	static const uint8_t wh[2][3] = { { SEEK_SET, SEEK_CUR, SEEK_END },
+	                                  { SEEK_CUR, SEEK_END, SEEK_SET } };
+	off_t r = lseek(e->host, (off_t)off, wh[k->p0][whence]);
 	if (r < 0)
 		return werr(errno);
 	put64(p, (uint64_t)r);
@@ -1765,7 +1778,7 @@ static int f_path_filestat_get(call *k, const ep_value *a)
 	int rc = fd_use(k, U32(a[0]), WR_PATH_FILESTAT_GET, &d);
 	if (rc)
 		return rc;
-	if (!gp(k, U32(a[4]), FILESTAT_SIZE, &p))
+	if (!gp(k, U32(a[4]), FILESTAT_LEN(k), &p))
 		return WE_FAULT;
 	rc = resolve(k, d, U32(a[2]), U32(a[3]), U32(a[1]) & WL_SYMLINK_FOLLOW ? RF_FOLLOW : 0, &r);
 	if (rc)
@@ -1774,7 +1787,7 @@ static int f_path_filestat_get(call *k, const ep_value *a)
 	rc = fstatat(r.dir, r.name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : werr(errno);
 	rpath_done(k->w, &r);
 	if (rc == 0)
-		put_filestat(p, &st);
+		put_filestat(k, p, &st);
 	return rc;
 }
 
@@ -1941,9 +1954,11 @@ static int f_poll_oneoff(call *k, const ep_value *a)
 	ep_wasi *w = k->w;
 	uint32_t n = U32(a[2]);
 	uint8_t *in, *out, *res;
+	/* Preview 0's clock subscriptions start with an identifier u64. */
+	size_t sh = k->p0 ? P0_SHIFT : 0, ssize = SUBSCRIPTION_SIZE + sh;
 	if (n == 0)
 		return WE_INVAL;
-	if (!gp(k, U32(a[0]), (uint64_t)n * SUBSCRIPTION_SIZE, &in) ||
+	if (!gp(k, U32(a[0]), (uint64_t)n * ssize, &in) ||
 	    !gp(k, U32(a[1]), (uint64_t)n * EVENT_SIZE, &out) ||
 	    !gp(k, U32(a[3]), 4, &res))
 		return WE_FAULT;
@@ -1962,22 +1977,23 @@ static int f_poll_oneoff(call *k, const ep_value *a)
 	/* Everything is read before any event is written: in and out may
 	 * overlap. */
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *s = in + (size_t)i * SUBSCRIPTION_SIZE;
+		const uint8_t *s = in + (size_t)i * ssize;
+		const uint8_t *c = s + sh;   /* the clock fields */
 		psub *p = &sub[i];
 		memset(p, 0, sizeof *p);
 		p->pfd = -1;
 		p->userdata = get64(s);
 		p->type = s[8];
 		if (p->type == WV_CLOCK) {
-			clockid_t c;
-			uint64_t timeout = get64(s + SUB_CLOCK_TIMEOUT);
+			clockid_t id;
+			uint64_t timeout = get64(c + SUB_CLOCK_TIMEOUT);
 			if (!(w->caps & EP_WASI_CLOCKS)) {
 				p->error = WE_NOTCAPABLE;
-			} else if (!clock_of(get32(s + SUB_CLOCK_ID), &c)) {
+			} else if (!clock_of(get32(c + SUB_CLOCK_ID), &id)) {
 				p->error = WE_INVAL;
 			} else {
-				if (get16(s + SUB_CLOCK_FLAGS) & WV_ABSTIME) {
-					uint64_t now = now_ns(c);
+				if (get16(c + SUB_CLOCK_FLAGS) & WV_ABSTIME) {
+					uint64_t now = now_ns(id);
 					timeout = timeout > now ? timeout - now : 0;
 				}
 				p->deadline = sat_add(mono, timeout);
@@ -2106,61 +2122,63 @@ static int f_sock_unsupported(call *k, const ep_value *a) { return WE_NOTSUP; }
 /* ---- the import table ---- */
 
 static const hostfn table[] = {
-	{ "args_get", "ii", "i", f_args_get },
-	{ "args_sizes_get", "ii", "i", f_args_sizes_get },
-	{ "environ_get", "ii", "i", f_environ_get },
-	{ "environ_sizes_get", "ii", "i", f_environ_sizes_get },
-	{ "clock_res_get", "ii", "i", f_clock_res_get },
-	{ "clock_time_get", "iIi", "i", f_clock_time_get },
-	{ "fd_advise", "iIIi", "i", f_fd_advise },
-	{ "fd_allocate", "iII", "i", f_fd_allocate },
-	{ "fd_close", "i", "i", f_fd_close },
-	{ "fd_datasync", "i", "i", f_fd_datasync },
-	{ "fd_fdstat_get", "ii", "i", f_fd_fdstat_get },
-	{ "fd_fdstat_set_flags", "ii", "i", f_fd_fdstat_set_flags },
-	{ "fd_fdstat_set_rights", "iII", "i", f_fd_fdstat_set_rights },
-	{ "fd_filestat_get", "ii", "i", f_fd_filestat_get },
-	{ "fd_filestat_set_size", "iI", "i", f_fd_filestat_set_size },
-	{ "fd_filestat_set_times", "iIIi", "i", f_fd_filestat_set_times },
-	{ "fd_pread", "iiiIi", "i", f_fd_pread },
-	{ "fd_prestat_get", "ii", "i", f_fd_prestat_get },
-	{ "fd_prestat_dir_name", "iii", "i", f_fd_prestat_dir_name },
-	{ "fd_pwrite", "iiiIi", "i", f_fd_pwrite },
-	{ "fd_read", "iiii", "i", f_fd_read },
-	{ "fd_readdir", "iiiIi", "i", f_fd_readdir },
-	{ "fd_renumber", "ii", "i", f_fd_renumber },
-	{ "fd_seek", "iIii", "i", f_fd_seek },
-	{ "fd_sync", "i", "i", f_fd_sync },
-	{ "fd_tell", "ii", "i", f_fd_tell },
-	{ "fd_write", "iiii", "i", f_fd_write },
-	{ "path_create_directory", "iii", "i", f_path_create_directory },
-	{ "path_filestat_get", "iiiii", "i", f_path_filestat_get },
-	{ "path_filestat_set_times", "iiiiIIi", "i", f_path_filestat_set_times },
-	{ "path_link", "iiiiiii", "i", f_path_link },
-	{ "path_open", "iiiiiIIii", "i", f_path_open },
-	{ "path_readlink", "iiiiii", "i", f_path_readlink },
-	{ "path_remove_directory", "iii", "i", f_path_remove_directory },
-	{ "path_rename", "iiiiii", "i", f_path_rename },
-	{ "path_symlink", "iiiii", "i", f_path_symlink },
-	{ "path_unlink_file", "iii", "i", f_path_unlink_file },
-	{ "poll_oneoff", "iiii", "i", f_poll_oneoff },
-	{ "proc_exit", "i", "", f_proc_exit },
-	{ "proc_raise", "i", "i", f_proc_raise },
-	{ "sched_yield", "", "i", f_sched_yield },
-	{ "random_get", "ii", "i", f_random_get },
-	{ "sock_accept", "iii", "i", f_sock_unsupported },
-	{ "sock_recv", "iiiiii", "i", f_sock_unsupported },
-	{ "sock_send", "iiiii", "i", f_sock_unsupported },
-	{ "sock_shutdown", "ii", "i", f_sock_unsupported },
+	{ "args_get", "ii", f_args_get },
+	{ "args_sizes_get", "ii", f_args_sizes_get },
+	{ "environ_get", "ii", f_environ_get },
+	{ "environ_sizes_get", "ii", f_environ_sizes_get },
+	{ "clock_res_get", "ii", f_clock_res_get },
+	{ "clock_time_get", "iIi", f_clock_time_get },
+	{ "fd_advise", "iIIi", f_fd_advise },
+	{ "fd_allocate", "iII", f_fd_allocate },
+	{ "fd_close", "i", f_fd_close },
+	{ "fd_datasync", "i", f_fd_datasync },
+	{ "fd_fdstat_get", "ii", f_fd_fdstat_get },
+	{ "fd_fdstat_set_flags", "ii", f_fd_fdstat_set_flags },
+	{ "fd_fdstat_set_rights", "iII", f_fd_fdstat_set_rights },
+	{ "fd_filestat_get", "ii", f_fd_filestat_get },
+	{ "fd_filestat_set_size", "iI", f_fd_filestat_set_size },
+	{ "fd_filestat_set_times", "iIIi", f_fd_filestat_set_times },
+	{ "fd_pread", "iiiIi", f_fd_pread },
+	{ "fd_prestat_get", "ii", f_fd_prestat_get },
+	{ "fd_prestat_dir_name", "iii", f_fd_prestat_dir_name },
+	{ "fd_pwrite", "iiiIi", f_fd_pwrite },
+	{ "fd_read", "iiii", f_fd_read },
+	{ "fd_readdir", "iiiIi", f_fd_readdir },
+	{ "fd_renumber", "ii", f_fd_renumber },
+	{ "fd_seek", "iIii", f_fd_seek },
+	{ "fd_sync", "i", f_fd_sync },
+	{ "fd_tell", "ii", f_fd_tell },
+	{ "fd_write", "iiii", f_fd_write },
+	{ "path_create_directory", "iii", f_path_create_directory },
+	{ "path_filestat_get", "iiiii", f_path_filestat_get },
+	{ "path_filestat_set_times", "iiiiIIi", f_path_filestat_set_times },
+	{ "path_link", "iiiiiii", f_path_link },
+	{ "path_open", "iiiiiIIii", f_path_open },
+	{ "path_readlink", "iiiiii", f_path_readlink },
+	{ "path_remove_directory", "iii", f_path_remove_directory },
+	{ "path_rename", "iiiiii", f_path_rename },
+	{ "path_symlink", "iiiii", f_path_symlink },
+	{ "path_unlink_file", "iii", f_path_unlink_file },
+	{ "poll_oneoff", "iiii", f_poll_oneoff },
+	{ "proc_exit", "i", f_proc_exit },
+	{ "proc_raise", "i", f_proc_raise },
+	{ "sched_yield", "", f_sched_yield },
+	{ "random_get", "ii", f_random_get },
+	{ "sock_recv", "iiiiii", f_sock_unsupported },
+	{ "sock_send", "iiiii", f_sock_unsupported },
+	{ "sock_shutdown", "ii", f_sock_unsupported },
+	/* Last: preview 0 has every call above and not this one. */
+	{ "sock_accept", "iii", f_sock_unsupported },
 };
 #define NTABLE (sizeof table / sizeof table[0])
+#define NBIND (2 * NTABLE)
 
 /* The one host function behind every import: env says which call. */
 static ep_trap host_entry(ep_caller *caller, void *env, const ep_value *args,
                           ep_value *results)
 {
 	const binding *b = env;
-	call k = { b->w, caller, NULL, 0, EP_TRAP_NONE };
+	call k = { b->w, caller, NULL, 0, EP_TRAP_NONE, b->p0 };
 	ep_memory *mem = ep_caller_memory(caller);
 	if (mem) {
 		k.mem = ep_memory_data(mem);
@@ -2169,8 +2187,7 @@ static ep_trap host_entry(ep_caller *caller, void *env, const ep_value *args,
 	int rc = b->f->fn(&k, args);
 	if (rc == TRAP)
 		return k.trap;
-	if (b->f->results[0])
-		results[0].of.i32 = rc;
+	results[0].of.i32 = rc;   /* not reached by proc_exit, which has no result */
 	return EP_TRAP_NONE;
 }
 
@@ -2189,7 +2206,7 @@ ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps)
 	w->out_limit = UINT64_MAX;
 	w->openat2 = -1;
 	w->intr[0] = w->intr[1] = -1;
-	w->bind = wmalloc(w, NTABLE * sizeof *w->bind);
+	w->bind = wmalloc(w, NBIND * sizeof *w->bind);
 	uint32_t slot;
 	if (!w->bind || fd_alloc(w, 0, &slot) != 0) {
 		ep_wasi_free(w);
@@ -2203,9 +2220,10 @@ ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps)
 		ep_wasi_free(w);
 		return NULL;
 	}
-	for (size_t i = 0; i < NTABLE; i++) {
+	for (size_t i = 0; i < NBIND; i++) {
 		w->bind[i].w = w;
-		w->bind[i].f = &table[i];
+		w->bind[i].f = &table[i % NTABLE];
+		w->bind[i].p0 = i >= NTABLE;
 	}
 	return w;
 }
@@ -2221,7 +2239,7 @@ void ep_wasi_free(ep_wasi *w)
 	wfree(w, w->env, w->env_cap);
 	wfree(w, w->ents, (size_t)w->ents_cap * sizeof *w->ents);
 	wfree(w, w->env_hash, (size_t)w->hash_cap * sizeof *w->env_hash);
-	wfree(w, w->bind, NTABLE * sizeof *w->bind);
+	wfree(w, w->bind, NBIND * sizeof *w->bind);
 	for (int i = 0; i < 2; i++)
 		if (w->intr[i] >= 0)
 			close(w->intr[i]);
@@ -2507,14 +2525,14 @@ uint64_t ep_wasi_output_refused(const ep_wasi *w)
 	return w->out_refused;
 }
 
-static const char wasi_module[] = "wasi_snapshot_preview1";
+static const char wasi_p1[] = "wasi_snapshot_preview1", wasi_p0[] = "wasi_unstable";
 
 static void functype_of(const hostfn *f, uint8_t *types, ep_functype *t)
 {
 	uint32_t np = 0, nr = 0;
 	for (const char *p = f->params; *p; p++)
 		types[np++] = *p == 'I' ? EP_I64 : EP_I32;
-	for (const char *p = f->results; *p; p++)
+	if (f->fn != f_proc_exit)
 		types[np + nr++] = EP_I32;
 	t->nparams = np;
 	t->nresults = nr;
@@ -2539,17 +2557,26 @@ ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
 		size_t ml, nl;
 		uint8_t kind;
 		ep_module_import(m, i, &mod, &ml, &name, &nl, &kind);
-		if (ml != sizeof wasi_module - 1 || memcmp(mod, wasi_module, ml) != 0)
+		/* Preview 0 binds to the second half of w->bind and lacks the
+		 * table's last call. */
+		const char *mn = wasi_p1;
+		binding *bind = w->bind;
+		size_t j = 0, nt = NTABLE;
+		if (ml == sizeof wasi_p0 - 1 && memcmp(mod, wasi_p0, ml) == 0) {
+			mn = wasi_p0;
+			bind += NTABLE;
+			nt--;
+		} else if (ml != sizeof wasi_p1 - 1 || memcmp(mod, wasi_p1, ml) != 0) {
 			continue;
-		size_t j = 0;
+		}
 		while (j < NTABLE && !(strlen(table[j].name) == nl && memcmp(table[j].name, name, nl) == 0))
 			j++;
-		if (j == NTABLE)
-			return fail(err, EP_ERR_UNLINKABLE, "unknown import %s.%s", wasi_module,
+		if (j >= nt)
+			return fail(err, EP_ERR_UNLINKABLE, "unknown import %s.%s", mn,
 			            printable(pn, sizeof pn, name, nl));
 		if (kind != EP_EXTERN_FUNC)
 			return fail(err, EP_ERR_UNLINKABLE,
-			            "incompatible import type %s.%s: expected a function", wasi_module,
+			            "incompatible import type %s.%s: expected a function", mn,
 			            table[j].name);
 		uint8_t types[16];
 		ep_functype want, got;
@@ -2557,8 +2584,8 @@ ep_status ep_wasi_link(ep_wasi *w, ep_store *store, const ep_module *m,
 		if (!ep_module_import_functype(m, i, &got) || !functype_same(&want, &got))
 			return fail(err, EP_ERR_UNLINKABLE,
 			            "incompatible import type %s.%s: function signature differs",
-			            wasi_module, table[j].name);
-		ep_func *f = ep_func_new_host(store, &want, host_entry, &w->bind[j]);
+			            mn, table[j].name);
+		ep_func *f = ep_func_new_host(store, &want, host_entry, &bind[j]);
 		if (!f)
 			return fail(err, EP_ERR_NOMEM, "out of memory");
 		imports[i].kind = EP_EXTERN_FUNC;
@@ -2574,12 +2601,15 @@ ep_status ep_wasi_define(ep_wasi *w, ep_linker *l, ep_error *err)
 {
 	if (!w || !l)
 		return fail(err, EP_ERR_ARG, "ep_wasi_define: context and linker are required");
-	for (size_t j = 0; j < NTABLE; j++) {
+	/* As ep_wasi_link binds them: preview 1 to the first half of w->bind,
+	 * preview 0 to the second, without the table's last call. */
+	for (size_t j = 0; j < NBIND - 1; j++) {
+		const hostfn *f = &table[j % NTABLE];
 		uint8_t types[16];
 		ep_functype t;
-		functype_of(&table[j], types, &t);
-		ep_status st = ep_linker_define_func(l, wasi_module, table[j].name, &t, host_entry,
-		                                     &w->bind[j], err);
+		functype_of(f, types, &t);
+		ep_status st = ep_linker_define_func(l, j < NTABLE ? wasi_p1 : wasi_p0, f->name, &t,
+		                                     host_entry, &w->bind[j], err);
 		if (st != EP_OK)
 			return st;
 	}

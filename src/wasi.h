@@ -3,7 +3,9 @@
  * bits, flags and the byte layout of every record the calls read or write.
  * Owns nothing else; wasi.c implements the calls on top of these and the
  * public include/edgeplug_wasi.h. Values follow the witx description of
- * preview 1 (WebAssembly/WASI, legacy/preview1/docs.md).
+ * preview 1 (WebAssembly/WASI, legacy/preview1/docs.md); where preview 0
+ * (wasi_unstable, phases/old/snapshot_0/witx/typenames.witx) differs, a
+ * comment marked "preview 0" says how.
  */
 #ifndef EP_WASI_ABI_H
 #define EP_WASI_ABI_H
@@ -64,7 +66,7 @@ enum {
 #define WR_POLL_FD_READWRITE       WR(27)
 #define WR_SOCK_SHUTDOWN           WR(28)
 #define WR_SOCK_ACCEPT             WR(29)
-#define WR_ALL                     (WR(30) - 1)
+#define WR_ALL                     (WR(30) - 1)   /* preview 0 stops at bit 28 */
 
 /* filetype */
 enum {
@@ -76,8 +78,9 @@ enum {
 /* clockid */
 enum { WC_REALTIME = 0, WC_MONOTONIC = 1, WC_PROCESS_CPUTIME = 2, WC_THREAD_CPUTIME = 3 };
 
-/* whence */
+/* whence; preview 0 numbers it otherwise */
 enum { WW_SET = 0, WW_CUR = 1, WW_END = 2 };
+enum { WW0_CUR = 0, WW0_END = 1, WW0_SET = 2 };
 
 /* fdflags (u16) */
 #define WFD_APPEND   0x01u
@@ -125,7 +128,13 @@ enum {
 	SUB_CLOCK_ID = 16, SUB_CLOCK_TIMEOUT = 24, SUB_CLOCK_PRECISION = 32, SUB_CLOCK_FLAGS = 40,
 	SUB_FD = 16,
 	EVENT_SIZE = 32,                       /* userdata @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24 */
-	EVENT_ERROR = 8, EVENT_TYPE = 10, EVENT_NBYTES = 16, EVENT_FLAGS = 24
+	EVENT_ERROR = 8, EVENT_TYPE = 10, EVENT_NBYTES = 16, EVENT_FLAGS = 24,
+	/* Preview 0: nlink is a u32 @20, so size @24 .. ctim @48 sit P0_SHIFT
+	 * bytes earlier; a clock subscription starts with an identifier u64
+	 * @16, so clock_id @24 .. flags @48 sit P0_SHIFT bytes later and a
+	 * subscription is 56 bytes. Dirent, fdstat, prestat and event are as
+	 * in preview 1. */
+	FILESTAT0_SIZE = 56, P0_SHIFT = 8
 };
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * fuzz_wasi.c - libFuzzer target for the WASI layer (src/wasi.c). The
- * input is a resolver mode and a sequence of WASI calls (paths, flags,
- * rights, iovecs, offsets, pointers good and bad) made through a small wasm
- * module, built here, that imports each function and exports a trampoline
- * for it, so every call takes the real host entry with its checks against
- * linear memory. The calls run against a scratch tree made once per process:
+ * input is a mode (the resolver, and WASI preview 1 or 0) and a sequence
+ * of WASI calls (paths, flags, rights, iovecs, offsets, subscriptions,
+ * pointers good and bad) made through a small wasm module, built here,
+ * that imports each function (from wasi_snapshot_preview1 or
+ * wasi_unstable) and exports a trampoline for it, so every call takes the
+ * real host entry with its checks against linear memory. The calls run against a scratch tree made once per process:
  *
  *   ROOT/canary, ROOT/outside/{secret,keep/}          never to be touched
  *   ROOT/ro/{r.txt,rsub/deep.txt,rlink,rout}          preopen "ro", read-only
@@ -23,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,7 @@ static const wcall calls[] = {
 	{ "path_rename", "iiiiii" },
 	{ "path_symlink", "iiiii" },
 	{ "path_unlink_file", "iii" },
+	{ "poll_oneoff", "iiii" },
 };
 enum {
 	C_PATH_OPEN, C_FD_READ, C_FD_WRITE, C_FD_PREAD, C_FD_PWRITE, C_FD_SEEK, C_FD_TELL,
@@ -94,7 +97,7 @@ enum {
 	C_FDSTAT_SET_RIGHTS, C_FILESTAT_GET, C_FILESTAT_SET_SIZE, C_FILESTAT_SET_TIMES,
 	C_PRESTAT_GET, C_PRESTAT_DIR_NAME, C_FD_ALLOCATE, C_FD_ADVISE, C_PATH_MKDIR,
 	C_PATH_FILESTAT_GET, C_PATH_SET_TIMES, C_PATH_LINK, C_PATH_READLINK, C_PATH_RMDIR,
-	C_PATH_RENAME, C_PATH_SYMLINK, C_PATH_UNLINK, NCALLS
+	C_PATH_RENAME, C_PATH_SYMLINK, C_PATH_UNLINK, C_POLL_ONEOFF, NCALLS
 };
 _Static_assert(NCALLS == sizeof calls / sizeof calls[0], "one enum per call");
 
@@ -137,9 +140,9 @@ static void section(wbuf *w, uint8_t id, const wbuf *c)
 	put(w, c->b, c->n);
 }
 
-/* Function i imports calls[i]; function NCALLS + i, exported as "t<i>",
- * passes its parameters on to it. Memory: one page, exported. */
-static void build_module(wbuf *w)
+/* Function i imports calls[i] from wasi; function NCALLS + i, exported as
+ * "t<i>", passes its parameters on to it. Memory: one page, exported. */
+static void build_module(wbuf *w, const char *wasi)
 {
 	static wbuf c;
 	w->n = 0;
@@ -159,7 +162,7 @@ static void build_module(wbuf *w)
 	c.n = 0;
 	u32(&c, NCALLS);
 	for (int i = 0; i < NCALLS; i++) {
-		str(&c, "wasi_snapshot_preview1");
+		str(&c, wasi);
 		str(&c, calls[i].name);
 		byte(&c, 0x00);
 		u32(&c, (uint32_t)i);
@@ -205,7 +208,7 @@ static void build_module(wbuf *w)
 static char root[256];
 static int root_fd = -1, box_fd = -1;
 static ep_engine *engine;
-static ep_module *module;
+static ep_module *module[2];   /* importing from preview 1, preview 0 */
 static uint64_t outside_sig;
 
 static void write_file(int dir, const char *name, const char *text)
@@ -387,11 +390,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	engine = ep_engine_new(NULL, NULL);
 	ASSERT(engine);
 	static wbuf w;
-	build_module(&w);
-	ep_error err;
-	if (ep_module_load(engine, w.b, w.n, &module, &err) != EP_OK) {
-		fprintf(stderr, "fuzz_wasi: the trampoline module: %s\n", err.msg);
-		abort();
+	for (int p0 = 0; p0 < 2; p0++) {
+		build_module(&w, p0 ? "wasi_unstable" : "wasi_snapshot_preview1");
+		ep_error err;
+		if (ep_module_load(engine, w.b, w.n, &module[p0], &err) != EP_OK) {
+			fprintf(stderr, "fuzz_wasi: the trampoline module: %s\n", err.msg);
+			abort();
+		}
 	}
 	return 0;
 }
@@ -520,7 +525,32 @@ static void iovs_arg(input *in, uint32_t *ptr, uint32_t *n)
 
 static uint8_t snapshot[PAGE];
 
-static void one_call(ep_store *s, ep_instance *inst, input *in)
+/* Subscriptions for poll_oneoff at IOVS, of preview 0's 56 bytes or
+ * preview 1's 48: fuzz bytes, with a tag that is mostly a real one and
+ * for fd ones a descriptor that mostly exists. No call can block: clocks
+ * are never granted, and nothing the plugin can open is a stream. */
+static void subs_arg(input *in, bool p0, uint32_t *ptr, uint32_t *n)
+{
+	uint32_t size = p0 ? 56 : 48;
+	uint8_t b = next(in);
+	*n = b % 5u;
+	*ptr = IOVS;
+	for (uint32_t i = 0; i < *n; i++) {
+		uint8_t *sub = mem + IOVS + i * size;
+		for (uint32_t j = 0; j < size; j++)
+			sub[j] = next(in);
+		if (sub[8] < 240)
+			sub[8] %= 3;
+		uint32_t fd = fd_arg(in);
+		if (sub[8] != 0)
+			memcpy(sub + 16, &fd, 4);
+	}
+	/* At the very end of memory, or one byte past it. */
+	if (b >= 240 && *n)
+		*ptr = PAGE - *n * size + (b & 1);
+}
+
+static void one_call(ep_store *s, ep_instance *inst, input *in, bool p0)
 {
 	int c = next(in) % NCALLS;
 	ep_value a[9];
@@ -621,6 +651,10 @@ static void one_call(ep_store *s, ep_instance *inst, input *in)
 		path_arg(in, PATH1, &p, &l), I(0, p), I(1, l);
 		I(2, fd_arg(in)), path_arg(in, PATH0, &p, &l), I(3, p), I(4, l);
 		break;
+	case C_POLL_ONEOFF:
+		subs_arg(in, p0, &p, &l), I(0, p), I(2, l);
+		I(1, next(in) < 248 ? OUT : PAGE - 31), I(3, out_arg(in));
+		break;
 	}
 #undef I
 #undef L
@@ -665,16 +699,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ASSERT(s);
 	ep_extern imports[NCALLS];
 	memset(imports, 0, sizeof imports);
-	ASSERT(ep_wasi_link(w, s, module, imports, &err) == EP_OK);
+	bool p0 = mode & 2;
+	ASSERT(ep_wasi_link(w, s, module[p0], imports, &err) == EP_OK);
 	ep_instance *inst;
-	ASSERT(ep_instantiate(s, module, imports, NCALLS, &inst, &err) == EP_OK);
+	ASSERT(ep_instantiate(s, module[p0], imports, NCALLS, &inst, &err) == EP_OK);
 	ep_memory *m = ep_instance_memory(inst);
 	ASSERT(m && ep_memory_size(m) == PAGE);
 	mem = ep_memory_data(m);
 	memcpy(mem + BUFS, pattern, sizeof pattern);
 
 	for (int i = 0; i < MAX_CALLS && in.pos < in.n; i++)
-		one_call(s, inst, &in);
+		one_call(s, inst, &in, p0);
 
 	ep_store_free(s);
 	ep_wasi_free(w);

@@ -34,7 +34,7 @@ for c in "$HERE"/*.c "$HERE"/../../examples/wc.c; do
 	build "$c" "$W/$n.wasm" $WASI_CC -O2 -Wall -Wextra "$c"
 done
 for w in "$HERE"/../limits/spin.wat "$HERE"/../cli/values.wat "$HERE"/../limits/depth.wat \
-	"$HERE"/../limits/grow.wat "$HERE"/../limits/bigtable.wat; do
+	"$HERE"/../limits/grow.wat "$HERE"/../limits/bigtable.wat "$HERE"/../wasi/unstable-smoke.wat; do
 	n=$(basename "$w" .wat)
 	build "$w" "$W/$n.wasm" wat2wasm --debug-names "$w"
 done
@@ -315,6 +315,11 @@ jt audit-unusable "$R/audit-none.json" "sorted(set(i['reason'] for i in d['impor
 	"['clock not granted', 'no env granted', 'no stdio or dir granted', 'random not granted']"
 jt audit-none-caps "$R/audit-none.json" "[c['granted'] for c in d['capabilities']]" "[False, False, False, False, False]"
 jt audit-usable "$R/audit.json" "all(i['usable'] for i in d['imports'] if i['name'].startswith('path_'))" True
+# WASI preview 0 is provided too: its imports are judged like preview 1's.
+plugin unstable "$W/unstable-smoke.wasm" "[capabilities]" "stdout = yes"
+OUT=$R/audit-unstable.json t audit-unstable 0 "*" "*" audit --json "$(ini unstable)"
+jt audit-unstable-imports "$R/audit-unstable.json" "[(i['module'],i['reason']) for i in d['imports']][1:5]" \
+	"[('wasi_unstable', None), ('wasi_unstable', 'no env granted'), ('wasi_unstable', 'no env granted'), ('wasi_unstable', None)]"
 t audit-text 0 "+^signature: trusted$" "" audit --trust "$K" "$(ini audited)"
 t audit-text-risk 0 "+name=dir granted=yes risk=high host=.*out guest=/out readonly=no" "" audit --trust "$K" "$(ini audited)"
 t audit-unsigned 0 "+^signature: unchecked$" "" audit "$(ini none)"

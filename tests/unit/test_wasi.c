@@ -1,10 +1,10 @@
 /*
  * test_wasi.c - the WASI embedding API (include/edgeplug_wasi.h) through the
  * public API only: capabilities denied unless granted, the environment and
- * arguments, preopen errors, linking, ep_wasi_run's exit codes, the
- * interrupt hook waking a plugin blocked in fd_read, fd_write and
- * poll_oneoff (from a signal handler, as a deadline would), and every
- * allocation of a context refused in turn without a leak. The CLI tests
+ * arguments, preopen errors, linking (preview 1 and 0, alone and together),
+ * ep_wasi_run's exit codes, the interrupt hook waking a plugin blocked in
+ * fd_read, fd_write and poll_oneoff (from a signal handler, as a deadline
+ * would), and every allocation of a context refused in turn without a leak. The CLI tests
  * (tests/wasi/run.sh) cover the calls themselves. Fixtures are .wat files
  * in tests/unit/wasi/; argv[1] is the directory holding the .wasm files.
  */
@@ -140,24 +140,43 @@ static void test_setup(ep_engine *e)
 
 /* ---- running ---- */
 
-static void test_run(ep_engine *e)
+/* ep_wasi_run on the fixture name in a fresh context and store: its status,
+ * the exit code in *code (-1 when it did not exit) and the message in err. */
+static ep_status run_fixture(ep_engine *e, const char *name, int *code, ep_error *err)
 {
-	ep_module *m = load_fixture(e, "probe");
-	ep_error err;
-	int code = -1;
+	ep_module *m = load_fixture(e, name);
 	ep_wasi *w = ep_wasi_new(e, 0);
 	ep_store *s = ep_store_new(e, NULL);
-	CHECK(ep_wasi_run(w, s, m, &code, &err) == EP_OK && code == 3,
-	      "proc_exit(3): code %d, %s", code, err.msg);
+	*code = -1;
+	ep_status st = ep_wasi_run(w, s, m, code, err);
 	ep_store_free(s);
 	ep_wasi_free(w);
 	ep_module_free(m);
+	return st;
+}
 
-	m = load_fixture(e, "host_import");
-	w = ep_wasi_new(e, 0);
-	s = ep_store_new(e, NULL);
-	CHECK(ep_wasi_run(w, s, m, &code, &err) == EP_ERR_UNLINKABLE &&
+static void test_run(ep_engine *e)
+{
+	ep_error err;
+	int code = -1;
+	CHECK(run_fixture(e, "probe", &code, &err) == EP_OK && code == 3,
+	      "proc_exit(3): code %d, %s", code, err.msg);
+	CHECK(run_fixture(e, "host_import", &code, &err) == EP_ERR_UNLINKABLE &&
 	      strcmp(err.msg, "unknown import env.host_log") == 0, "non-WASI import: %s", err.msg);
+	CHECK(run_fixture(e, "unstable", &code, &err) == EP_OK && code == 5,
+	      "wasi_unstable.proc_exit(5): code %d, %s", code, err.msg);
+
+	/* Beside preview 1, preview 0 is linked too, and the embedder's own
+	 * import is left to it. */
+	ep_module *m = load_fixture(e, "both");
+	ep_wasi *w = ep_wasi_new(e, 0);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_extern imports[3];
+	memset(imports, 0, sizeof imports);
+	CHECK(ep_wasi_link(w, s, m, imports, &err) == EP_OK, "link both previews: %s", err.msg);
+	CHECK(imports[0].kind == EP_EXTERN_FUNC && imports[0].of.func &&
+	      imports[1].kind == EP_EXTERN_FUNC && imports[1].of.func && !imports[2].of.func,
+	      "both previews linked, env.host_log left");
 	ep_store_free(s);
 	ep_wasi_free(w);
 	ep_module_free(m);
@@ -196,7 +215,7 @@ static void blocked(ep_engine *e, const char *name, const char *dir, bool early)
 	if (dir && ep_wasi_preopen(w, dir, "d", 0, &err) != EP_OK)
 		FATAL("preopen", err.msg);
 	ep_store *s = ep_store_new(e, NULL);
-	int code;
+	int code = -1;
 	target = w;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/wasi/run.sh - WASI preview 1 and `edgeplug run FILE.wasm`: every call,
+# tests/wasi/run.sh - WASI preview 1 and 0 and `edgeplug run FILE.wasm`: every call,
 # every exit path, every way out of a preopened directory we could think of,
 # read-only directories, stdio byte for byte, arguments and environment, bad
 # command lines, and a real program checked against its native build. Run by
@@ -321,6 +321,49 @@ ready
 3 bytes"
 t poll-eof 0 "ready
 0 bytes" "" run "$W/pollin.wasm" 5000
+
+# ---- preview 0 (wasi_unstable) ----
+# What differs from preview 1, call by call, from modules that also import
+# preview 1 beside it, and the calls both share.
+t unstable-smoke    21 "one
+K=v" ""                                         run --env K=v "$W/unstable-smoke.wasm" one
+t unstable-unknown  69 "" "edgeplug: $W/unstable-unknown.wasm: unknown import wasi_unstable.sock_accept" \
+	run "$W/unstable-unknown.wasm"
+t unstable-badsig   69 "" "edgeplug: $W/unstable-badsig.wasm: incompatible import type wasi_unstable.fd_seek: function signature differs: expected [i32 i64 i64 i32] -> [i32], got [i32 i64 i32 i32] -> [i32]" \
+	run "$W/unstable-badsig.wasm"
+printf 0123456789 >"$R/digits"
+IN=$R/digits
+t unstable-seek     0 "8" ""                    run "$W/unstable-seek.wasm"
+IN=$R/digits
+OUT=$R/poll.out
+t unstable-poll     0 "" ""                     run "$W/unstable-poll.wasm"
+U=$S/unstable
+rm -rf "$U"
+mkdir -p "$U/stat" "$U/dir/de"
+head -c 1234 "$R/in.bin" >"$U/stat/f.txt"
+ln "$U/stat/f.txt" "$U/stat/g.txt"
+echo x >"$U/dir/abc"
+t unstable-readdir  0 "" ""                     run --dir-ro "$U/dir::d" "$W/unstable-readdir.wasm"
+# The filestat records the module printed, field by field, against
+# stat(1): preview 0's two (56 bytes, then 0xaa where preview 1 would go
+# on), then preview 1's (64 bytes) from the same module. od reads fields
+# in the host's byte order, little-endian like wasm's on every host we
+# test on.
+OUT=$R/filestat.out
+t unstable-filestat 0 '*' ""                    run --dir-ro "$U/stat::d" "$W/unstable-filestat.wasm"
+le() { od -An -tu"$2" -j"$(($1))" -N"$2" "$R/filestat.out" | tr -d ' '; }
+raw() { od -An -tx1 -j"$(($1))" -N"$2" "$R/filestat.out" | tr -d ' \n'; }
+p0_stat() {
+	echo "$(le "$1" 8) $(le "$1+8" 8) $(le "$1+16" 1) $(raw "$1+17" 3) $(le "$1+20" 4)" \
+		"$(le "$1+24" 8) $(le "$1+32" 8) $(le "$1+40" 8) $(le "$1+48" 8) $(raw "$1+56" 8)"
+}
+want=$(stat -c '%d %i 4 000000 %h %s %.9X %.9Y %.9Z aaaaaaaaaaaaaaaa' "$U/stat/f.txt" | tr -d .)
+expect unstable-fd-filestat test "$(p0_stat 0)" = "$want"
+expect unstable-path-filestat test "$(p0_stat 64)" = "$want"
+want=$(stat -c '%d %i 4 00000000000000 %h %s %.9X %.9Y %.9Z aaaaaaaaaaaaaaaa' "$U/stat/f.txt" | tr -d .)
+p1=$(echo "$(le 128 8) $(le 136 8) $(le 144 1) $(raw 145 7) $(le 152 8)" \
+	"$(le 160 8) $(le 168 8) $(le 176 8) $(le 184 8) $(raw 192 8)")
+expect unstable-p1-filestat test "$p1" = "$want"
 
 # ---- a real program: the same output as its native build ----
 L=$S/lz
