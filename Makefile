@@ -69,7 +69,8 @@ WASI_SRC := src/wasi.c
 # (docs/manifest.md), signatures and the trust store (docs/signing.md, with
 # libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB)), the
 # trust checks and the grant sets.
-PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
+PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c \
+	src/plugin_host.c
 # Text: the printf subset and exact float text (src/fmt.h) that everything
 # uses instead of libc's printf family and strtod, which would bring in
 # float formatting and parsing the binary cannot afford.
@@ -169,7 +170,16 @@ $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 sign-unit:
 	@$(MAKE) --no-print-directory BOARD=x86_64 B=$(HOST_B) EP_SIGNING=1 UNIT_SRC=tests/unit/test_sign.c unit
 
-unit: $(UNIT_BIN) $(UNIT_WASM)
+# test_plugin_host's signed plugins (tests/unit/plugin_host/sign.sh): keys
+# made and manifests signed by the host build, which runs natively whatever
+# BOARD is, into the shared $(WASM_DIR); every board verifies the same set.
+PLUGIN_HOST_DIR := $(WASM_DIR)/unit/plugin_host
+PLUGIN_HOST_SIGNED := $(PLUGIN_HOST_DIR)/signed/v1.ini.sig
+$(PLUGIN_HOST_SIGNED): tests/unit/plugin_host/sign.sh $(wildcard tests/unit/plugin_host/*.ini.in) \
+		$(filter $(PLUGIN_HOST_DIR)/%,$(UNIT_WASM)) | host
+	sh tests/unit/plugin_host/sign.sh $(HOST_B)/edgeplug $(PLUGIN_HOST_DIR)
+
+unit: $(UNIT_BIN) $(UNIT_WASM) $(if $(filter %/test_plugin_host.c,$(UNIT_SRC)),$(PLUGIN_HOST_SIGNED))
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; \
 		$(if $(QEMU),EDGEPLUG_UNDER_QEMU=1) $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 

@@ -56,6 +56,8 @@ int ep_signature_parse(const char *text, size_t len, ep_signature *out, char *wh
 size_t ep_pubkey_format(const ep_pubkey *k, char *buf, size_t size);
 size_t ep_seckey_format(const ep_seckey *k, char *buf, size_t size);
 size_t ep_signature_format(const ep_signature *s, char *buf, size_t size);
+/* A key's id: the first EP_KEYID_BYTES of SHA-256 of its 32 public bytes. */
+void ep_key_id(const uint8_t key[EP_PUBKEY_BYTES], uint8_t id[EP_KEYID_BYTES]);
 /* 16 lowercase hex digits of a key id into buf[17]. */
 void ep_keyid_hex(const uint8_t id[EP_KEYID_BYTES], char buf[17]);
 
