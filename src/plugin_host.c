@@ -229,14 +229,9 @@ static ep_status verify(ep_engine *e, const ep_plugin_host *host, const ep_plugi
 			return fail(err, st, "%s:%" PRIu32 ": %s", name, merr.line, merr.msg);
 		return fail(err, st, "%s: %s", name, merr.msg);
 	}
-	if (!ep_plugin_pin_ok(mf, src->wasm, src->wasm_len)) {
-		uint8_t h[EP_SHA256_BYTES];
-		char got[65], pin[65];
-		ep_sha256(src->wasm, src->wasm_len, h);
-		ep_sha256_hex(h, got);
-		ep_sha256_hex(mf->sha256, pin);
-		st = fail(err, EP_ERR_ARG, "%s:%" PRIu32 ": not trusted: sha256 mismatch: the wasm is "
-		          "%.16s..., the manifest pins %.16s...", name, mf->line_sha256, got, pin);
+	char hex[65];
+	if (!ep_plugin_check_pin(mf, src->wasm, src->wasm_len, "the wasm", hex, why, sizeof why)) {
+		st = fail(err, EP_ERR_ARG, "%s:%" PRIu32 ": not trusted: %s", name, mf->line_sha256, why);
 		ep_manifest_free(mf, engine_alloc, e);
 		return st;
 	}

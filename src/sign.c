@@ -79,14 +79,6 @@ void ep_wipe(void *p, size_t n)
 	sodium_memzero(p, n);
 }
 
-void ep_key_id(const uint8_t key[EP_PUBKEY_BYTES], uint8_t id[EP_KEYID_BYTES])
-{
-	uint8_t h[EP_SHA256_BYTES];
-
-	ep_sha256(key, EP_PUBKEY_BYTES, h);
-	memcpy(id, h, EP_KEYID_BYTES);
-}
-
 static const char hexdigits[] = "0123456789abcdef";
 
 static char *put_hex(char *p, const uint8_t *b, size_t n)
