@@ -141,8 +141,8 @@ typedef struct ep_plugin_source {
  *
  * The plugin sets engine's runtime limit (ep_engine_set_runtime_limit) to
  * the manifest's runtime_memory (default 128 MiB) on top of what the engine
- * held before, and keeps setting it across reloads; use one engine per
- * plugin. The engine must outlive the plugin. A few hundred bytes of the
+ * held before, and keeps setting it across reloads (a failed open leaves
+ * it at 0, no cap); use one engine per plugin. The engine must outlive the plugin. A few hundred bytes of the
  * grant set are taken from malloc while opening and freed before it
  * returns; everything the plugin keeps comes from the engine. */
 EP_API ep_status ep_plugin_open(ep_engine *engine, const ep_plugin_host *host,
@@ -184,8 +184,9 @@ EP_API ep_status ep_plugin_call_entry(ep_plugin *p, const ep_value *args, size_t
  * takes new calls after any of them. */
 EP_API ep_status ep_plugin_call(ep_plugin *p, const char *name, const ep_value *args, size_t nargs,
                          ep_value *results, size_t nresults, ep_error *err);
-/* Continues the suspended call with fuel more units (capped by what the
- * manifest leaves this call); nresults must be the call's. EP_ERR_ARG
+/* Continues the suspended call with fuel more units added to what it has
+ * left (0: just what it has, as after an interrupt), capped by what the
+ * manifest leaves this call; nresults must be the call's. EP_ERR_ARG
  * when no call is suspended. Returns as ep_plugin_call does. */
 EP_API ep_status ep_plugin_resume(ep_plugin *p, uint64_t fuel, ep_value *results, size_t nresults,
                            ep_error *err);

@@ -94,6 +94,7 @@ static blob test_pub, other_pub;
 typedef struct sensor {
 	float value;
 	int reads;
+	ep_plugin *interrupt;   /* interrupted from inside the read, once */
 } sensor;
 
 static ep_trap sensor_read(ep_caller *c, void *env, const ep_value *args, ep_value *results)
@@ -102,6 +103,10 @@ static ep_trap sensor_read(ep_caller *c, void *env, const ep_value *args, ep_val
 	(void)args;
 	sensor *s = env;
 	s->reads++;
+	if (s->interrupt) {
+		ep_plugin_interrupt(s->interrupt);
+		s->interrupt = NULL;
+	}
 	results[0].type = EP_F32;
 	memcpy(&results[0].of.f32, &s->value, 4);
 	return EP_TRAP_NONE;
@@ -145,7 +150,7 @@ static ep_trust_store *trust_with(const blob *pub)
 	return t;
 }
 
-static sensor the_sensor = { 42.0f, 0 };
+static sensor the_sensor = { 42.0f, 0, NULL };
 
 static ep_plugin_host host_for(const ep_trust_store *t, unsigned flags)
 {
@@ -545,6 +550,21 @@ static void test_fuel(const ep_trust_store *t)
 	      "ticks, unsliced %" PRIu64, rep.fuel_used, ticks, whole);
 	CHECK((uint64_t)ticks == (whole + 499) / 500, "%d ticks of 500 for %" PRIu64, ticks, whole);
 	CHECK(ep_plugin_resume(p, 10, &r2, 1, &err) == EP_ERR_ARG, "nothing to resume: %s", err.msg);
+
+	/* Interrupted (here from the host function, as a deadline timer
+	 * would): suspended right after the read, resumed to the same end. */
+	ep_plugin_set_call_fuel(p, UINT64_MAX);
+	the_sensor.interrupt = p;
+	int before_reads = the_sensor.reads;
+	st = ep_plugin_call_entry(p, &a, 1, &r2, 1, &err);
+	ep_plugin_get_report(p, &rep);
+	CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_INTERRUPT && ep_plugin_suspended(p) &&
+	      rep.outcome == EP_OUTCOME_INTERRUPTED, "interrupted: %s %s",
+	      ep_plugin_outcome_name(rep.outcome), err.msg);
+	st = ep_plugin_resume(p, 0, &r2, 1, &err);
+	CHECK(st == EP_OK && r2.of.i32 == 242 && the_sensor.reads == before_reads + 1,
+	      "resumed after the interrupt: %d (%s)", r2.of.i32, err.msg);
+	ep_plugin_set_call_fuel(p, 500);
 
 	/* Abandoned: what ran stays (the tick was counted), the plugin goes on. */
 	int before = call_i32(p, "ticks", 0, 0);
