@@ -39,6 +39,7 @@ typedef struct version {
 	ep_wasi *wasi;
 	ep_instance *inst;
 	ep_func *entry;
+	char name[64];               /* the source's name, for messages of calls */
 	uint64_t fuel_cap;           /* the manifest's fuel per call; UINT64_MAX: none */
 	uint64_t runtime_memory;     /* the manifest's engine memory budget */
 	ep_plugin_info info;
@@ -258,8 +259,6 @@ static ep_status drive(ep_plugin *p, version *v, ep_func *f, const ep_value *arg
                        ep_error *err);
 static ep_status settle(ep_plugin *p, version *v, ep_status st, const ep_error *err);
 
-/* Builds a whole version from src; on failure frees what it made. The
- * engine's runtime limit is p's business (see open and reload). */
 static void set_runtime_limit(ep_plugin *p, uint64_t a, uint64_t b);
 
 /* A linker for this version alone: the embedder's definitions, then WASI
@@ -283,6 +282,8 @@ static ep_status instantiate(ep_plugin *p, version *v, ep_error *err)
 	return st;
 }
 
+/* Builds a whole version from src; on failure frees what it made. hold
+ * is the runtime memory the running version may keep using meanwhile. */
 static ep_status build(ep_plugin *p, const ep_plugin_source *src, uint64_t hold, version **out,
                        ep_error *err)
 {
@@ -299,6 +300,7 @@ static ep_status build(ep_plugin *p, const ep_plugin_source *src, uint64_t hold,
 		return fail(err, EP_ERR_NOMEM, "%s: out of memory", name);
 	memset(v, 0, sizeof *v);
 	v->report.trap_func = UINT32_MAX;
+	copy_span(v->name, sizeof v->name, (ep_span){ name, strlen(name) });
 	if ((st = verify(e, &p->host, src, &mf, v, err)) != EP_OK) {
 		ep_engine_realloc(e, v, sizeof *v, 0);
 		return st;
@@ -578,7 +580,7 @@ static ep_status refuse(ep_plugin *p, ep_error *err, const char *name)
 	ep_error local;
 	if (!err)
 		err = &local;
-	fail(err, EP_ERR_ARG, "%s: no exported function %s", p->v->info.id, name);
+	fail(err, EP_ERR_ARG, "%s: no exported function %s", p->v->name, name);
 	p->call_used0 = ep_store_fuel_used(p->v->store);
 	p->started_ms = now_ms();
 	return settle(p, p->v, EP_ERR_ARG, err);
@@ -589,7 +591,7 @@ ep_status ep_plugin_call(ep_plugin *p, const char *name, const ep_value *args, s
 {
 	if (ep_plugin_suspended(p))
 		return fail(err, EP_ERR_ARG, "%s: a suspended call must be resumed or abandoned first",
-		            p->v->info.id);
+		            p->v->name);
 	ep_func *f = name ? export_func(p->v->inst, name) : NULL;
 	if (!f)
 		return refuse(p, err, name ? name : "(null)");
@@ -604,7 +606,7 @@ ep_status ep_plugin_call_entry(ep_plugin *p, const ep_value *args, size_t nargs,
 		err = &local;
 	if (ep_plugin_suspended(p))
 		return fail(err, EP_ERR_ARG, "%s: a suspended call must be resumed or abandoned first",
-		            p->v->info.id);
+		            p->v->name);
 	ep_status st = call_in(p, p->v, p->v->entry, args, nargs, results, nresults, err);
 	/* A command that ends by proc_exit has ended, not failed. */
 	if (st == EP_ERR_TRAP && err->trap == EP_TRAP_EXIT && p->v->info.is_command)
@@ -619,7 +621,7 @@ ep_status ep_plugin_resume(ep_plugin *p, uint64_t fuel, ep_value *results, size_
 	if (!err)
 		err = &local;
 	if (!ep_plugin_suspended(p))
-		return fail(err, EP_ERR_ARG, "%s: no suspended call to resume", p->v->info.id);
+		return fail(err, EP_ERR_ARG, "%s: no suspended call to resume", p->v->name);
 	error_init(err);
 	/* The deadline and wall_ms count the time the call runs, not the
 	 * time it waited for the embedder. */

@@ -300,7 +300,7 @@ static void test_open(const ep_trust_store *t)
 	/* Any export, and the refusals of a bad call. */
 	CHECK(call_i32(p, "version", 0, 0) == 1, "version() = 1");
 	st = ep_plugin_call(p, "nope", NULL, 0, NULL, 0, &err);
-	CHECK(st == EP_ERR_ARG && contains(err.msg, "no exported function nope"), "unknown export: %s",
+	CHECK(st == EP_ERR_ARG && contains(err.msg, "v1.ini: no exported function nope"), "unknown export: %s",
 	      err.msg);
 	ep_plugin_get_report(p, &rep);
 	CHECK(rep.outcome == EP_OUTCOME_ERROR && contains(rep.message, "nope"), "report: error");
