@@ -160,7 +160,51 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.c
 
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+	$(CC) $(CFLAGS_COMMON) $(UNIT_FLAGS) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+
+# The threading promise of include/edgeplug.h, with real threads.
+$(B)/unit/test_threads: UNIT_FLAGS := -pthread
+
+# test_threads again under ThreadSanitizer (host clang, the engine, WASI and
+# text sources built into it). The interrupt flags are written from another
+# thread by design (ep_store_interrupt): tests/unit/tsan.supp names them.
+TSAN_B := build/tsan
+unit-tsan: $(WASM_DIR)/unit/threads/work.wasm
+	@mkdir -p $(TSAN_B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc -g -O1 \
+		-fsanitize=thread -pthread -o $(TSAN_B)/test_threads tests/unit/test_threads.c \
+		$(ENGINE_SRC) $(WASI_SRC) $(FMT_SRC) -lm
+	TSAN_OPTIONS="halt_on_error=1 suppressions=tests/unit/tsan.supp" \
+		$(TSAN_B)/test_threads $(WASM_DIR)/unit/threads
+
+# docs/embedding.md's example: its ```c block built as C99 -pedantic against
+# the library, run, and compared with its ```text block. Run by `make unit`.
+docs-example: $(B)/libedgeplug.a
+	@mkdir -p $(B)/docs-example
+	@awk '/^```c$$/ { c = 1; next } /^```text$$/ { t = 1; next } /^```/ { c = t = 0; next } \
+		c { print > "$(B)/docs-example/embed.c" } t { print > "$(B)/docs-example/want" }' \
+		docs/embedding.md
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $(CPUFLAGS) -Iinclude -O1 $(LDFLAGS) \
+		-o $(B)/docs-example/embed $(B)/docs-example/embed.c $(B)/libedgeplug.a -lm
+	@$(QEMU) $(B)/docs-example/embed > $(B)/docs-example/got && \
+		cmp -s $(B)/docs-example/want $(B)/docs-example/got || \
+		{ echo "docs/embedding.md: the example printed something else:"; \
+		  diff $(B)/docs-example/want $(B)/docs-example/got; exit 1; }
+	@echo "docs-example: docs/embedding.md's example builds and prints what it says"
+
+# The public headers as C99 -pedantic and as C++ (g++ or clang++ when
+# installed): what an embedder's compiler sees. Run by `make unit`.
+HEADERS_CXX := $(shell command -v g++ || command -v clang++)
+headers-test:
+	@mkdir -p build/headers
+	@printf '#include "edgeplug.h"\n#include "edgeplug_wasi.h"\n#include "edgeplug_plugin.h"\nint main(void) { return ep_version_number() == 0; }\n' \
+		> build/headers/use.c
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only build/headers/use.c
+ifneq ($(HEADERS_CXX),)
+	$(HEADERS_CXX) -std=c++11 -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only -x c++ build/headers/use.c
+else
+	@echo "headers-test: no C++ compiler (g++, clang++): C++ not checked"
+endif
 
 $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
@@ -179,7 +223,8 @@ $(PLUGIN_HOST_SIGNED): tests/unit/plugin_host/sign.sh $(wildcard tests/unit/plug
 		$(filter $(PLUGIN_HOST_DIR)/%,$(UNIT_WASM)) | host
 	sh tests/unit/plugin_host/sign.sh $(HOST_B)/edgeplug $(PLUGIN_HOST_DIR)
 
-unit: $(UNIT_BIN) $(UNIT_WASM) $(if $(filter %/test_plugin_host.c,$(UNIT_SRC)),$(PLUGIN_HOST_SIGNED))
+unit: $(UNIT_BIN) $(UNIT_WASM) headers-test docs-example \
+		$(if $(filter %/test_plugin_host.c,$(UNIT_SRC)),$(PLUGIN_HOST_SIGNED))
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; \
 		$(if $(QEMU),EDGEPLUG_UNDER_QEMU=1) $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 
@@ -367,7 +412,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: all host host-build unit sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: all host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 

@@ -191,8 +191,9 @@ EP_API ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t 
  * caller promises that bytes stay valid and unchanged until
  * ep_module_free. The module's custom sections, function names and data
  * segments are then read from them (import and export names are still
- * copied). The engine never writes to nor frees the caller's bytes. Saves
- * len bytes of engine memory against ep_module_load. */
+ * copied). The engine never writes to nor frees the caller's bytes, so
+ * one buffer may back modules of several engines on several threads at
+ * once. Saves len bytes of engine memory against ep_module_load. */
 EP_API ep_status ep_module_load_static(ep_engine *engine, const uint8_t *bytes, size_t len,
                                        ep_module **out, ep_error *err);
 /* Frees the module; every instance made from it must be gone first (its

@@ -835,7 +835,7 @@ static ep_status match_import(const ep_module *m, const import *im, const ep_ext
 		const globaltype *want = &im->of.global;
 		if (g->type == want->valtype && g->mut == want->mut)
 			return EP_OK;
-		ep_snprintf(r, sizeof r, ": expected %s%s global, got %s%s",
+		ep_snprintf(r, sizeof r, ": expected %s%s global, got %s%s global",
 		            want->mut ? "mutable " : "", ep_valtype_name(want->valtype),
 		            g->mut ? "mutable " : "", ep_valtype_name(g->type));
 		return import_fail(err, im, INCOMPATIBLE, r);
