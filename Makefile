@@ -177,20 +177,23 @@ unit-tsan: $(WASM_DIR)/unit/threads/work.wasm
 	TSAN_OPTIONS="halt_on_error=1 suppressions=tests/unit/tsan.supp" \
 		$(TSAN_B)/test_threads $(WASM_DIR)/unit/threads
 
-# docs/embedding.md's example: its ```c block built as C99 -pedantic against
-# the library, run, and compared with its ```text block. Run by `make unit`.
-docs-example: $(B)/libedgeplug.a
-	@mkdir -p $(B)/docs-example
+# The examples of docs/embedding.md and docs/embedding-plugins.md: each
+# doc's ```c block built as C99 -pedantic against the library, run, and
+# compared with its ```text block. Run by `make unit`.
+DOC_EXAMPLES := embedding embedding-plugins
+docs-example: $(DOC_EXAMPLES:%=docs-example-%)
+docs-example-%: $(B)/libedgeplug.a $(SODIUM_LIB)
+	@mkdir -p $(B)/docs-example/$*
 	@awk '/^```c$$/ { c = 1; next } /^```text$$/ { t = 1; next } /^```/ { c = t = 0; next } \
-		c { print > "$(B)/docs-example/embed.c" } t { print > "$(B)/docs-example/want" }' \
-		docs/embedding.md
+		c { print > "$(B)/docs-example/$*/embed.c" } t { print > "$(B)/docs-example/$*/want" }' \
+		docs/$*.md
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $(CPUFLAGS) -Iinclude -O1 $(LDFLAGS) \
-		-o $(B)/docs-example/embed $(B)/docs-example/embed.c $(B)/libedgeplug.a -lm
-	@$(QEMU) $(B)/docs-example/embed > $(B)/docs-example/got && \
-		cmp -s $(B)/docs-example/want $(B)/docs-example/got || \
-		{ echo "docs/embedding.md: the example printed something else:"; \
-		  diff $(B)/docs-example/want $(B)/docs-example/got; exit 1; }
-	@echo "docs-example: docs/embedding.md's example builds and prints what it says"
+		-o $(B)/docs-example/$*/embed $(B)/docs-example/$*/embed.c $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+	@$(QEMU) $(B)/docs-example/$*/embed > $(B)/docs-example/$*/got && \
+		cmp -s $(B)/docs-example/$*/want $(B)/docs-example/$*/got || \
+		{ echo "docs/$*.md: the example printed something else:"; \
+		  diff $(B)/docs-example/$*/want $(B)/docs-example/$*/got; exit 1; }
+	@echo "docs-example: docs/$*.md's example builds and prints what it says"
 
 # The public headers as C99 -pedantic and as C++ (g++ or clang++ when
 # installed): what an embedder's compiler sees. Run by `make unit`.
