@@ -56,11 +56,12 @@ EP_API void ep_trust_store_free(ep_trust_store *t);
  * digits and . _ - @ +. The key id is derived as for .pub files. EP_ERR_ARG
  * for a bad name or a key already trusted (its id in the message). */
 EP_API ep_status ep_trust_store_add_key(ep_trust_store *t, const uint8_t key[32], const char *name,
-                                 ep_error *err);
+                                        ep_error *err);
 /* Trusts the key in text[0..len): the contents of a .pub file as
  * `edgeplug keygen` writes it. EP_ERR_MALFORMED when it does not parse (the
  * message says where), EP_ERR_ARG for a key already trusted. */
-EP_API ep_status ep_trust_store_add_pub(ep_trust_store *t, const char *text, size_t len, ep_error *err);
+EP_API ep_status ep_trust_store_add_pub(ep_trust_store *t, const char *text, size_t len,
+                                        ep_error *err);
 /* Trusts the keys of a .pub file or of every *.pub in a directory, with
  * the rules of `edgeplug run --trust` (docs/signing.md): files and folders
  * writable by others, links inside a folder, keys that do not parse and
@@ -142,13 +143,16 @@ typedef struct ep_plugin_source {
  * The plugin sets engine's runtime limit (ep_engine_set_runtime_limit) to
  * the manifest's runtime_memory (default 128 MiB) on top of what the engine
  * held before, and keeps setting it across reloads (a failed open leaves
- * it at 0, no cap); use one engine per plugin. The engine must outlive the plugin. A few hundred bytes of the
- * grant set are taken from malloc while opening and freed before it
- * returns; everything the plugin keeps comes from the engine. */
+ * it at 0, no cap); use one engine per plugin. The engine must outlive the
+ * plugin. A few hundred bytes of the grant set are taken from malloc while
+ * opening and freed before it returns; everything the plugin keeps comes
+ * from the engine. Nothing of the plugin's code runs before every check
+ * has passed. */
 EP_API ep_status ep_plugin_open(ep_engine *engine, const ep_plugin_host *host,
-                         const ep_plugin_source *src, ep_plugin **out, ep_error *err);
+                                const ep_plugin_source *src, ep_plugin **out, ep_error *err);
 /* Frees the plugin and everything it made (its instance, store, module and
- * WASI context), never the engine, the trust store or the user data. A suspended call is abandoned. NULL is ignored. */
+ * WASI context), never the engine, the trust store or the user data. A
+ * suspended call is abandoned. NULL is ignored. */
 EP_API void ep_plugin_close(ep_plugin *p);
 
 /* host->user_data as given to ep_plugin_open. */
@@ -167,7 +171,7 @@ EP_API ep_store *ep_plugin_store(const ep_plugin *p);
  * for a reactor, the entry export with these values. A command's _start is
  * meant to run once per version, as WASI's own rule. */
 EP_API ep_status ep_plugin_call_entry(ep_plugin *p, const ep_value *args, size_t nargs,
-                               ep_value *results, size_t nresults, ep_error *err);
+                                      ep_value *results, size_t nresults, ep_error *err);
 /* Calls the exported function name with args; nargs and nresults must
  * match its type (EP_ERR_ARG otherwise, as for an unknown export). Values
  * are checked by type as ep_call checks them.
@@ -178,18 +182,18 @@ EP_API ep_status ep_plugin_call_entry(ep_plugin *p, const ep_value *args, size_t
  * suspended (ep_plugin_suspended) for ep_plugin_resume or
  * ep_plugin_abandon, unless the manifest's fuel for this call is used up:
  * then it is abandoned. With a manifest timeout, a call that runs past it
- * (counted while it runs, not while it waits suspended) is stopped within about 10,000
- * units of work and abandoned: EP_ERR_TRAP with EP_TRAP_INTERRUPT and the
+ * (counted while it runs, not while it waits suspended) is stopped within
+ * about 10,000 units of work and abandoned: EP_ERR_TRAP with EP_TRAP_INTERRUPT and the
  * outcome EP_OUTCOME_DEADLINE. Every other trap ends the call; the plugin
  * takes new calls after any of them. */
 EP_API ep_status ep_plugin_call(ep_plugin *p, const char *name, const ep_value *args, size_t nargs,
-                         ep_value *results, size_t nresults, ep_error *err);
+                                ep_value *results, size_t nresults, ep_error *err);
 /* Continues the suspended call with fuel more units added to what it has
  * left (0: just what it has, as after an interrupt), capped by what the
  * manifest leaves this call; nresults must be the call's. EP_ERR_ARG
  * when no call is suspended. Returns as ep_plugin_call does. */
 EP_API ep_status ep_plugin_resume(ep_plugin *p, uint64_t fuel, ep_value *results, size_t nresults,
-                           ep_error *err);
+                                  ep_error *err);
 /* Drops the suspended call, if any: its effects so far (memory written,
  * globals set) stay, and the plugin takes new calls. */
 EP_API void ep_plugin_abandon(ep_plugin *p);
