@@ -158,8 +158,11 @@ EP_API void ep_plugin_close(ep_plugin *p);
 /* host->user_data as given to ep_plugin_open. */
 EP_API void *ep_plugin_user_data(const ep_plugin *p);
 /* The running version's instance and store: for reading its memory or
- * exports, and for host functions to recognise their caller. Both change
- * on a successful reload (and only then). */
+ * exports. Both change on a successful reload (and only then). Each
+ * version's store data (ep_store_data) is the plugin, so a host function
+ * finds it, and the user data, from its caller:
+ * ep_plugin_user_data(ep_store_data(ep_caller_store(caller))); do not set
+ * it to anything else. */
 EP_API ep_instance *ep_plugin_instance(const ep_plugin *p);
 EP_API ep_store *ep_plugin_store(const ep_plugin *p);
 

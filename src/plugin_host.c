@@ -343,10 +343,12 @@ static ep_status build(ep_plugin *p, const ep_plugin_source *src, uint64_t hold,
 	}
 	ep_limits limits;
 	ep_grants_limits(&g, &limits);
-	if (!(v->store = ep_store_new(e, &limits))) {
-		st = fail(err, EP_ERR_NOMEM, "%s: out of memory for the store's stacks", name);
+	if ((st = ep_store_create(e, &limits, &v->store, err)) != EP_OK) {
+		st = prefix(err, st, name);
 		goto out;
 	}
+	/* Host functions find the plugin from their caller's store. */
+	ep_store_set_data(v->store, p);
 	/* The start function and _initialize are one call: one call's fuel. */
 	uint64_t allow = p->call_fuel < v->fuel_cap ? p->call_fuel : v->fuel_cap;
 	p->cap_left = v->fuel_cap;

@@ -99,9 +99,12 @@ typedef struct sensor {
 
 static ep_trap sensor_read(ep_caller *c, void *env, const ep_value *args, ep_value *results)
 {
-	(void)c;
 	(void)args;
 	sensor *s = env;
+	/* The plugin, and through it the user data, from the caller. */
+	ep_plugin *p = ep_store_data(ep_caller_store(c));
+	if (!p || ep_plugin_user_data(p) != env)
+		return EP_TRAP_HOST;
 	s->reads++;
 	if (s->interrupt) {
 		ep_plugin_interrupt(s->interrupt);
