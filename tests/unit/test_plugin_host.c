@@ -10,6 +10,7 @@
  * signed/ folder tests/unit/plugin_host/sign.sh made with new keys.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -739,11 +740,11 @@ static void test_reload(const ep_trust_store *t)
 /* open, tick, a suspended tick resumed, a trap, a failed reload, a reload,
  * tick, close. Returns how far it got (0 open failed ... 6 all done); each
  * failure must be a clean status with a message. */
-static int lifecycle(failer *f, const ep_trust_store *t, int *clean)
+static int lifecycle(refuser *f, const ep_trust_store *t, int *clean)
 {
 	int stage = 0;
 	*clean = 1;
-	ep_engine *e = ep_engine_new(failing_alloc, f);
+	ep_engine *e = ep_engine_new(refusing_alloc, f);
 	if (!e)
 		return 0;
 	ep_plugin_host h = host_for(t, 0);
@@ -799,24 +800,34 @@ out:
 
 static void test_oom(const ep_trust_store *t)
 {
-	failer f = { 0, 0, false };
+	refuser f;
+	memset(&f, 0, sizeof f);
 	int clean;
 	the_sensor.value = 42.0f;
-	CHECK(lifecycle(&f, t, &clean) == 6 && clean, "the lifecycle without refusals");
-	long total = f.calls, bad = 0, done = 0;
-	int stages[7] = { 0 };
-	for (long n = 1; n <= total; n++) {
-		failer g = { 0, n, false };
-		int stage = lifecycle(&g, t, &clean);
-		stages[stage]++;
-		if (!clean)
-			bad++;
-		if (stage == 6 && !g.failed)
-			done++;
+	CHECK(lifecycle(&f, t, &clean) == 6 && clean && f.live == 0 && f.bad_osize == 0,
+	      "the lifecycle without refusals");
+	long total = f.calls;
+	/* The Nth refused alone, then the Nth and every later one. */
+	for (int later = 0; later < 2; later++) {
+		long bad = 0, leaks = 0, osize = 0;
+		int stages[7] = { 0 };
+		for (long n = 1; n <= total; n++) {
+			refuser g;
+			memset(&g, 0, sizeof g);
+			g.fail_at = n;
+			g.and_later = later != 0;
+			int stage = lifecycle(&g, t, &clean);
+			stages[stage]++;
+			bad += !clean;
+			leaks += g.live != 0 || g.held != 0;
+			osize += g.bad_osize;
+		}
+		CHECK(bad == 0 && leaks == 0 && osize == 0, "%s: %ld of %ld refusals ended unclean, %ld "
+		      "leaked, %ld wrong osizes", later ? "Nth and later" : "Nth", bad, total, leaks,
+		      osize);
+		CHECK(total > 20 && stages[0] > 0 && stages[4] > 0, "refusals reached open (%d) and "
+		      "reload (%d) of %ld", stages[0], stages[4], total);
 	}
-	CHECK(bad == 0, "%ld of %ld refusals ended unclean", bad, total);
-	CHECK(total > 20 && stages[0] > 0 && stages[4] > 0, "refusals reached open (%d) and "
-	      "reload (%d) of %ld", stages[0], stages[4], total);
 }
 
 int main(int argc, char **argv)
