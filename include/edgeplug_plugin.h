@@ -22,9 +22,11 @@
  * filled (opening only reads it).
  *
  * Every call that can fail returns an ep_status and, when err is not NULL,
- * a one-line message naming the plugin (the source's name) and where it
- * went wrong: a manifest line, the pin, a key id, an import. Nothing here
- * prints, exits, installs a signal handler or starts a thread.
+ * a one-line message. Opening, reloading and refused calls name the plugin
+ * (the source's name) and where it went wrong: a manifest line, the pin, a
+ * key id, an import, an export; a trap in a call is the engine's (err->trap,
+ * err->func). Nothing here prints, exits, installs a signal handler or
+ * starts a thread.
  */
 #ifndef EDGEPLUG_PLUGIN_H
 #define EDGEPLUG_PLUGIN_H
