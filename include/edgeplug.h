@@ -399,12 +399,13 @@ EP_API ep_status ep_global_create(ep_store *store, ep_value value, int mutable_,
 EP_API ep_global *ep_global_new(ep_store *store, ep_value value, int mutable_);
 
 /* Tables from the host. Elements are ep_value of the table's type
- * (EP_FUNCREF: of.ref is an ep_func * of the same store, or NULL). Get and
- * set fail with EP_ERR_ARG on an index at or past the size or a value of
- * another type, and change nothing then. Grow adds delta elements set to
- * init and gives the old size: EP_ERR_LIMIT past the table's maximum or
- * the store's cap, EP_ERR_NOMEM. Type: the element type, the current size,
- * and the declared maximum (*max 0 when !*has_max). */
+ * (EP_FUNCREF: of.ref must be an ep_func * of the same store, or NULL,
+ * which is not checked; EP_EXTERNREF: any pointer, never dereferenced).
+ * Get and set fail with EP_ERR_ARG on an index at or past the size or a
+ * value of another type, and change nothing then. Grow adds delta elements
+ * set to init and gives the old size: EP_ERR_LIMIT past the table's
+ * maximum or the store's cap, EP_ERR_NOMEM. Type: the element type, the
+ * current size, and the declared maximum (*max 0 when !*has_max). */
 EP_API uint32_t ep_table_size(const ep_table *t);
 EP_API void ep_table_type(const ep_table *t, uint8_t *reftype, uint32_t *size, uint32_t *max,
                           int *has_max);
@@ -460,11 +461,11 @@ EP_API void ep_global_type(const ep_global *g, uint8_t *valtype, int *mutable_);
 /*
  * The linker: imports by name. Definitions are kept by module and field
  * name (byte strings, compared exactly, copied); ep_linker_instantiate
- * looks every import of a module up in a hash table (constant time per
- * import) and instantiates it with what it finds. A linker belongs to its
- * engine and may serve any number of stores and modules; freeing it never
- * touches the stores it instantiated into. Everything goes through the
- * engine's allocator.
+ * looks every import of a module up by binary search (O(log n) per import
+ * for n definitions) and instantiates it with what it finds. A linker
+ * belongs to its engine and may serve any number of stores and modules;
+ * freeing it never touches the stores it instantiated into. Everything
+ * goes through the engine's allocator.
  */
 typedef struct ep_linker ep_linker;
 /* A new, empty linker (strict: unknown imports fail). EP_ERR_NOMEM,
@@ -512,7 +513,11 @@ EP_API ep_status ep_call(ep_store *store, ep_func *f, const ep_value *args, size
 EP_API ep_status ep_resume(ep_store *store, ep_value *results, size_t nresults, ep_error *err);
 EP_API void ep_abandon(ep_store *store);
 
-/* Names for messages: static strings, never NULL. */
+/* Names for messages, all in one place (src/module.c): static strings,
+ * never NULL, each covering every value of its enum. ep_trap_name: the
+ * spec's trap messages ("unreachable", "integer divide by zero", ...,
+ * "fuel exhausted", "interrupted", "host error", "exit"); "unknown trap"
+ * otherwise. */
 EP_API const char *ep_trap_name(ep_trap trap);
 /* "ok", "malformed", "invalid", "unlinkable", "trap", "out of memory",
  * "limit", "bad argument"; "unknown status" otherwise. */

@@ -667,29 +667,6 @@ void ep_abandon(ep_store *s)
 	s->depth = 0;
 }
 
-const char *ep_trap_name(ep_trap trap)
-{
-	static const char *const names[] = {
-		[EP_TRAP_NONE] = "no trap",
-		[EP_TRAP_UNREACHABLE] = "unreachable",
-		[EP_TRAP_DIV_ZERO] = "integer divide by zero",
-		[EP_TRAP_INT_OVERFLOW] = "integer overflow",
-		[EP_TRAP_INVALID_CONVERSION] = "invalid conversion to integer",
-		[EP_TRAP_OOB_MEMORY] = "out of bounds memory access",
-		[EP_TRAP_OOB_TABLE] = "out of bounds table access",
-		[EP_TRAP_INDIRECT_TYPE] = "indirect call type mismatch",
-		[EP_TRAP_UNINIT_ELEMENT] = "uninitialized element",
-		[EP_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
-		[EP_TRAP_FUEL] = "fuel exhausted",
-		[EP_TRAP_INTERRUPT] = "interrupted",
-		[EP_TRAP_HOST] = "host error",
-		[EP_TRAP_EXIT] = "exit",
-	};
-	if ((unsigned)trap >= sizeof names / sizeof names[0])
-		return "unknown trap";
-	return names[trap];
-}
-
 /* ---- instantiation ---- */
 
 static const char *kind_name(uint8_t kind)

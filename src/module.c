@@ -1,8 +1,9 @@
 /*
  * module.c - the module above the stages: the load pipeline (decode, then
  * validate, then lower, then the name section), free, and every public
- * query of a loaded module, plus the names of statuses, types, features and
- * sections. The stages never call each other; only this file calls them.
+ * query of a loaded module, plus the names of statuses, traps, types,
+ * features and sections. The stages never call each other; only this file
+ * calls them.
  * It reads the binary only through decode.c's readers and never touches
  * runtime objects.
  */
@@ -482,6 +483,29 @@ const char *ep_status_name(ep_status status)
 	if ((unsigned)status >= sizeof names / sizeof names[0])
 		return "unknown status";
 	return names[status];
+}
+
+const char *ep_trap_name(ep_trap trap)
+{
+	static const char *const names[] = {
+		[EP_TRAP_NONE] = "no trap",
+		[EP_TRAP_UNREACHABLE] = "unreachable",
+		[EP_TRAP_DIV_ZERO] = "integer divide by zero",
+		[EP_TRAP_INT_OVERFLOW] = "integer overflow",
+		[EP_TRAP_INVALID_CONVERSION] = "invalid conversion to integer",
+		[EP_TRAP_OOB_MEMORY] = "out of bounds memory access",
+		[EP_TRAP_OOB_TABLE] = "out of bounds table access",
+		[EP_TRAP_INDIRECT_TYPE] = "indirect call type mismatch",
+		[EP_TRAP_UNINIT_ELEMENT] = "uninitialized element",
+		[EP_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
+		[EP_TRAP_FUEL] = "fuel exhausted",
+		[EP_TRAP_INTERRUPT] = "interrupted",
+		[EP_TRAP_HOST] = "host error",
+		[EP_TRAP_EXIT] = "exit",
+	};
+	if ((unsigned)trap >= sizeof names / sizeof names[0])
+		return "unknown trap";
+	return names[trap];
 }
 
 const char *ep_valtype_name(uint8_t type)
