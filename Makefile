@@ -104,7 +104,8 @@ WASI_SRC := src/wasi.c
 # (docs/manifest.md), signatures and the trust store (docs/signing.md, with
 # libsodium from src/sodium/sodium.mk linked in as $(SODIUM_LIB)), the
 # trust checks and the grant sets.
-PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c
+PLUGIN_SRC := src/units.c src/manifest.c src/sign.c src/trust.c src/plugin.c src/grants.c \
+	src/plugin_host.c
 # Text: the printf subset and exact float text (src/fmt.h) that everything
 # uses instead of libc's printf family and strtod, which would bring in
 # float formatting and parsing the binary cannot afford.
@@ -256,27 +257,30 @@ unit-tsan: $(WASM_DIR)/unit/threads/work.wasm
 	TSAN_OPTIONS="halt_on_error=1 suppressions=tests/unit/tsan.supp" \
 		$(TSAN_B)/test_threads $(WASM_DIR)/unit/threads
 
-# docs/embedding.md's example: its ```c block built as C99 -pedantic against
-# the library, run, and compared with its ```text block. Run by `make unit`.
-docs-example: $(B)/libedgeplug.a
-	@mkdir -p $(B)/docs-example
+# The examples of docs/embedding.md and docs/embedding-plugins.md: each
+# doc's ```c block built as C99 -pedantic against the library, run, and
+# compared with its ```text block. Run by `make unit`.
+DOC_EXAMPLES := embedding embedding-plugins
+docs-example: $(DOC_EXAMPLES:%=docs-example-%)
+docs-example-%: $(B)/libedgeplug.a $(SODIUM_LIB)
+	@mkdir -p $(B)/docs-example/$*
 	@awk '/^```c$$/ { c = 1; next } /^```text$$/ { t = 1; next } /^```/ { c = t = 0; next } \
-		c { print > "$(B)/docs-example/embed.c" } t { print > "$(B)/docs-example/want" }' \
-		docs/embedding.md
+		c { print > "$(B)/docs-example/$*/embed.c" } t { print > "$(B)/docs-example/$*/want" }' \
+		docs/$*.md
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $(CPUFLAGS) -Iinclude -O1 $(LDFLAGS) \
-		-o $(B)/docs-example/embed $(B)/docs-example/embed.c $(B)/libedgeplug.a -lm
-	@$(QEMU) $(B)/docs-example/embed > $(B)/docs-example/got && \
-		cmp -s $(B)/docs-example/want $(B)/docs-example/got || \
-		{ echo "docs/embedding.md: the example printed something else:"; \
-		  diff $(B)/docs-example/want $(B)/docs-example/got; exit 1; }
-	@echo "docs-example: docs/embedding.md's example builds and prints what it says"
+		-o $(B)/docs-example/$*/embed $(B)/docs-example/$*/embed.c $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+	@$(QEMU) $(B)/docs-example/$*/embed > $(B)/docs-example/$*/got && \
+		cmp -s $(B)/docs-example/$*/want $(B)/docs-example/$*/got || \
+		{ echo "docs/$*.md: the example printed something else:"; \
+		  diff $(B)/docs-example/$*/want $(B)/docs-example/$*/got; exit 1; }
+	@echo "docs-example: docs/$*.md's example builds and prints what it says"
 
 # The public headers as C99 -pedantic and as C++ (g++ or clang++ when
 # installed): what an embedder's compiler sees. Run by `make unit`.
 HEADERS_CXX := $(shell command -v g++ || command -v clang++)
 headers-test:
 	@mkdir -p build/headers
-	@printf '#include "edgeplug.h"\n#include "edgeplug_wasi.h"\nint main(void) { return ep_version_number() == 0; }\n' \
+	@printf '#include "edgeplug.h"\n#include "edgeplug_wasi.h"\n#include "edgeplug_plugin.h"\nint main(void) { return ep_version_number() == 0; }\n' \
 		> build/headers/use.c
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only build/headers/use.c
 ifneq ($(HEADERS_CXX),)
@@ -293,7 +297,17 @@ $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 sign-unit:
 	@$(MAKE) --no-print-directory BOARD=x86_64 B=$(HOST_B) EP_SIGNING=1 UNIT_SRC=tests/unit/test_sign.c unit
 
-unit: $(UNIT_BIN) $(UNIT_WASM) headers-test docs-example
+# test_plugin_host's signed plugins (tests/unit/plugin_host/sign.sh): keys
+# made and manifests signed by the host build, which runs natively whatever
+# BOARD is, into the shared $(WASM_DIR); every board verifies the same set.
+PLUGIN_HOST_DIR := $(WASM_DIR)/unit/plugin_host
+PLUGIN_HOST_SIGNED := $(PLUGIN_HOST_DIR)/signed/v1.ini.sig
+$(PLUGIN_HOST_SIGNED): tests/unit/plugin_host/sign.sh $(wildcard tests/unit/plugin_host/*.ini.in) \
+		$(filter $(PLUGIN_HOST_DIR)/%,$(UNIT_WASM)) | host
+	sh tests/unit/plugin_host/sign.sh $(HOST_B)/edgeplug $(PLUGIN_HOST_DIR)
+
+unit: $(UNIT_BIN) $(UNIT_WASM) headers-test docs-example \
+		$(if $(filter %/test_plugin_host.c,$(UNIT_SRC)),$(PLUGIN_HOST_SIGNED))
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; \
 		$(if $(QEMU),EDGEPLUG_UNDER_QEMU=1) $(QEMU) $$t $(WASM_DIR)/unit/$${t##*/test_}; done
 

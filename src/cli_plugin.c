@@ -148,8 +148,6 @@ int cli_plugin_check_signature(cli_plugin *p, const ep_trust *t)
 
 int cli_plugin_check_pin(cli_plugin *p, size_t max)
 {
-	uint8_t h[EP_SHA256_BYTES];
-	char pin[65];
 	struct stat st;
 	if (stat(p->wasm_path, &st) != 0) {
 		p->pin = PIN_MISSING;
@@ -168,13 +166,9 @@ int cli_plugin_check_pin(cli_plugin *p, size_t max)
 		ep_snprintf(p->why, sizeof p->why, "%s: %s", p->wasm_path, why);
 		return rc;
 	}
-	ep_sha256(p->wasm, p->wasm_len, h);
-	ep_sha256_hex(h, p->sha256_hex);
-	if (!ep_plugin_pin_ok(&p->mf, p->wasm, p->wasm_len)) {
-		ep_sha256_hex(p->mf.sha256, pin);
+	if (!ep_plugin_check_pin(&p->mf, p->wasm, p->wasm_len, p->wasm_path, p->sha256_hex, p->why,
+	                         sizeof p->why)) {
 		p->pin = PIN_MISMATCH;
-		ep_snprintf(p->why, sizeof p->why, "sha256 mismatch: %s is %.16s..., the manifest pins "
-		         "%.16s...", p->wasm_path, p->sha256_hex, pin);
 		return RC_NOPERM;
 	}
 	p->pin = PIN_OK;

@@ -38,11 +38,19 @@ ep_plugin_sig ep_plugin_check_signature(const void *manifest, size_t len, const 
 	return EP_PLUGIN_SIGNED;
 }
 
-int ep_plugin_pin_ok(const ep_manifest *m, const void *wasm, size_t len)
+int ep_plugin_check_pin(const ep_manifest *m, const void *wasm, size_t len, const char *what,
+                        char hex[65], char *why, size_t whylen)
 {
 	uint8_t h[EP_SHA256_BYTES];
+	char pin[65];
 	ep_sha256(wasm, len, h);
-	return memcmp(h, m->sha256, sizeof h) == 0;
+	ep_sha256_hex(h, hex);
+	if (memcmp(h, m->sha256, sizeof h) == 0)
+		return 1;
+	ep_sha256_hex(m->sha256, pin);
+	ep_snprintf(why, whylen, "sha256 mismatch: %s is %.16s..., the manifest pins %.16s...", what,
+	            hex, pin);
+	return 0;
 }
 
 void ep_sha256_hex(const uint8_t sha[EP_SHA256_BYTES], char buf[65])

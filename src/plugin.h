@@ -28,8 +28,11 @@ typedef enum ep_plugin_sig {
 ep_plugin_sig ep_plugin_check_signature(const void *manifest, size_t len, const char *sig,
                                         size_t sig_len, const ep_trust *trust,
                                         const ep_pubkey **signer, char *why, size_t whylen);
-/* 1 when wasm[0..len) hashes to the manifest's sha256. */
-int ep_plugin_pin_ok(const ep_manifest *m, const void *wasm, size_t len);
+/* 1 when wasm[0..len) hashes to the manifest's sha256; 0 with one line in
+ * why naming the wasm as what ("sha256 mismatch: WHAT is 0123...,
+ * the manifest pins 4567..."). hex gets the wasm's SHA-256 either way. */
+int ep_plugin_check_pin(const ep_manifest *m, const void *wasm, size_t len, const char *what,
+                        char hex[65], char *why, size_t whylen);
 /* Lowercase hex of a SHA-256 into buf[65]. */
 void ep_sha256_hex(const uint8_t sha[EP_SHA256_BYTES], char buf[65]);
 

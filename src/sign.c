@@ -79,15 +79,6 @@ void ep_wipe(void *p, size_t n)
 	sodium_memzero(p, n);
 }
 
-/* A key's id: the first bytes of SHA-256 of its 32 public bytes. */
-static void key_id(const uint8_t key[EP_PUBKEY_BYTES], uint8_t id[EP_KEYID_BYTES])
-{
-	uint8_t h[EP_SHA256_BYTES];
-
-	ep_sha256(key, EP_PUBKEY_BYTES, h);
-	memcpy(id, h, EP_KEYID_BYTES);
-}
-
 static const char hexdigits[] = "0123456789abcdef";
 
 static char *put_hex(char *p, const uint8_t *b, size_t n)
@@ -294,7 +285,7 @@ static int check_id(line *l, const uint8_t written[EP_KEYID_BYTES], const uint8_
 	uint8_t id[EP_KEYID_BYTES];
 	char a[17], b[17];
 
-	key_id(key, id);
+	ep_key_id(key, id);
 	if (memcmp(id, written, EP_KEYID_BYTES) == 0)
 		return 0;
 	ep_keyid_hex(written, a);
@@ -415,7 +406,7 @@ int ep_keygen(const char *name, ep_pubkey *pub, ep_seckey *sec)
 	memset(pub, 0, sizeof *pub);
 	crypto_sign_ed25519_seed_keypair(pub->key, sec->key, seed);
 	ep_wipe(seed, sizeof seed);
-	key_id(pub->key, pub->id);
+	ep_key_id(pub->key, pub->id);
 	memcpy(sec->id, pub->id, EP_KEYID_BYTES);
 	strcpy(pub->name, name);
 	return 0;

@@ -272,6 +272,14 @@ int ep_trust_add(ep_trust *t, const char *path, char *why, size_t whylen)
 	return rc ? rc : merge(t, &k, &src, 1, why, whylen);
 }
 
+int ep_trust_add_key(ep_trust *t, const ep_pubkey *k, const char *src, char *why, size_t whylen)
+{
+	ep_pubkey copy = *k;
+	char *name = (char *)src;
+
+	return merge(t, &copy, &name, 1, why, whylen);
+}
+
 const ep_pubkey *ep_trust_find(const ep_trust *t, const uint8_t id[EP_KEYID_BYTES])
 {
 	for (size_t i = 0; i < t->nkeys; i++)

@@ -26,6 +26,9 @@ typedef struct ep_trust {
  * by others, a file that is not a regular file, a key that does not parse,
  * two keys with one id. Returns 0 or -1 (nothing is added on failure). */
 int ep_trust_add(ep_trust *t, const char *path, char *why, size_t whylen);
+/* Adds one key already in memory (firmware's keys), refused like a file's
+ * when its id is already trusted: 0, or -1 with why set. */
+int ep_trust_add_key(ep_trust *t, const ep_pubkey *k, const char *src, char *why, size_t whylen);
 /* The key with this id, or NULL. */
 const ep_pubkey *ep_trust_find(const ep_trust *t, const uint8_t id[EP_KEYID_BYTES]);
 void ep_trust_free(ep_trust *t);

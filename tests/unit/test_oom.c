@@ -30,59 +30,6 @@
 #include "edgeplug_wasi.h"
 #include "check.h"
 
-/* ---- the allocator ---- */
-
-/* Each block carries its size, so every osize the engine passes back can
- * be checked against what it was given. */
-typedef union header {
-	max_align_t align;
-	size_t size;
-} header;
-
-typedef struct refuser {
-	long calls;       /* calls that were not frees so far */
-	long fail_at;     /* the one to refuse; 0: none */
-	bool and_later;   /* refuse every one after it too */
-	bool refused;
-	long live;        /* blocks held */
-	size_t held;      /* bytes held */
-	long bad_osize;   /* calls whose osize was not the block's size */
-} refuser;
-
-static void *refusing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	refuser *r = ud;
-	header *h = ptr ? (header *)ptr - 1 : NULL;
-	if (h && h->size != osize)
-		r->bad_osize++;
-	if (nsize == 0) {
-		if (h) {
-			r->live--;
-			r->held -= h->size;
-			free(h);
-		}
-		return NULL;
-	}
-	/* Shrinking counts too: the contract lets an allocator refuse any
-	 * call that does not free. */
-	r->calls++;
-	if (r->fail_at && (r->calls == r->fail_at || (r->and_later && r->calls > r->fail_at))) {
-		r->refused = true;
-		return NULL;
-	}
-	if (nsize > SIZE_MAX - sizeof *h)
-		return NULL;
-	size_t old = h ? h->size : 0;
-	header *g = realloc(h, sizeof *g + nsize);
-	if (!g)
-		return NULL;
-	if (!h)
-		r->live++;
-	r->held = r->held - old + nsize;
-	g->size = nsize;
-	return g + 1;
-}
-
 /* ---- one run ---- */
 
 /* How far a run got: where it stopped, or RAN when _start was called. */
