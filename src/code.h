@@ -42,6 +42,10 @@ typedef union cell {
 #define EP_HANDLER_OF(c, base) ((const void *)((const char *)(base) + (int32_t)(c)))
 #endif
 
+/* The most one straight-line block may cost (lower.c refuses a longer one),
+ * so the loop's fuel counter fits a 32-bit word with room to spare. */
+#define EP_MAX_BLOCK_COST (1u << 30)
+
 /* 64-bit immediates take two cells (read with memcpy: cells are 4-aligned). */
 #define IMM64_CELLS 2
 

@@ -625,8 +625,11 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			if (op != 0x05 && op != 0x0B)
 				continue;
 		}
-		if (op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B)
-			L->fuel_count++;
+		if (op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B
+		    && ++L->fuel_count > EP_MAX_BLOCK_COST)
+			return ep_fail(L->err, EP_ERR_LIMIT, in.off, funcidx,
+			               "straight-line code longer than %u instructions",
+			               (unsigned)EP_MAX_BLOCK_COST);
 
 		switch (op) {
 		case 0x00: /* unreachable */
