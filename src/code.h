@@ -152,7 +152,13 @@ struct lowered {
 	X(i64_add_i) X(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
 	X(i64_shl_i) X(i64_shr_s_i) X(i64_shr_u_i) \
 	X(i64_eq_i) X(i64_ne_i) X(i64_lt_s_i) X(i64_lt_u_i) X(i64_gt_s_i) X(i64_gt_u_i) \
-	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i)
+	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i) \
+	/* the first six loads with their address an i32.add fused in: \
+	 * d a b offset (_add) or d a imm offset (_addi), in the order of the loads */ \
+	X(i32_load_add) X(i64_load_add) X(i32_load8_s_add) X(i32_load8_u_add) \
+	X(i32_load16_s_add) X(i32_load16_u_add) \
+	X(i32_load_addi) X(i64_load_addi) X(i32_load8_s_addi) X(i32_load8_u_addi) \
+	X(i32_load16_s_addi) X(i32_load16_u_addi)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -34,8 +34,9 @@
 
 /* Guest address + offset, checked against the memory size in 64 bits so it
  * can never wrap; this is the only bounds check for loads and stores. */
-#define MEM_EA(addr_slot, offset, width, ea)                                  \
-	uint64_t ea = (uint64_t)(addr_slot).u32 + (offset);                   \
+#define MEM_EA(addr_slot, offset, width, ea) MEM_EA32((addr_slot).u32, offset, width, ea)
+#define MEM_EA32(addr, offset, width, ea)                                     \
+	uint64_t ea = (uint64_t)(uint32_t)(addr) + (offset);                  \
 	if (ea + (width) > msize)                                             \
 		goto trap_oob_memory
 
@@ -581,28 +582,41 @@ do_ret:
 
 	/* ---- memory ---- */
 
-#define LOAD(name, width, field, ctype)                                       \
-	OP(name) {                                                            \
-		MEM_EA(R(2), pc[3].s, width, ea);                             \
+/* A load from addr (an i32) + offset into R(1), then the next op after
+ * cells cells. */
+#define LOAD_FROM(addr, offset, width, field, ctype, cells)                   \
+	do {                                                                  \
+		MEM_EA32(addr, offset, width, ea);                            \
 		ctype v_;                                                     \
 		memcpy(&v_, mbase + ea, width);                               \
 		R(1).field = v_;                                              \
-		pc += 4;                                                      \
+		pc += cells;                                                  \
 		NEXT();                                                       \
-	}
-	LOAD(i32_load, 4, u32, uint32_t)
-	LOAD(i64_load, 8, u64, uint64_t)
-	LOAD(i32_load8_s, 1, i32, int8_t)
-	LOAD(i32_load8_u, 1, u32, uint8_t)
-	LOAD(i32_load16_s, 2, i32, int16_t)
-	LOAD(i32_load16_u, 2, u32, uint16_t)
+	} while (0)
+#define LOAD(name, width, field, ctype)                                       \
+	OP(name) { LOAD_FROM(R(2).u32, pc[3].s, width, field, ctype, 4); }
+	/* The loads with fused forms also take the address an i32.add
+	 * computed (wrapping at 32 bits, as the add does) right before them:
+	 * one dispatch instead of two. */
+#define LOAD_FUSED(name, width, field, ctype)                                 \
+	LOAD(name, width, field, ctype)                                       \
+	OP(name##_add) { LOAD_FROM(R(2).u32 + R(3).u32, pc[4].s, width, field, ctype, 5); } \
+	OP(name##_addi) { LOAD_FROM(R(2).u32 + pc[3].s, pc[4].s, width, field, ctype, 5); }
+	LOAD_FUSED(i32_load, 4, u32, uint32_t)
+	LOAD_FUSED(i64_load, 8, u64, uint64_t)
+	LOAD_FUSED(i32_load8_s, 1, i32, int8_t)
+	LOAD_FUSED(i32_load8_u, 1, u32, uint8_t)
+	LOAD_FUSED(i32_load16_s, 2, i32, int16_t)
+	LOAD_FUSED(i32_load16_u, 2, u32, uint16_t)
 	LOAD(i64_load8_s, 1, i64, int8_t)
 	LOAD(i64_load8_u, 1, u64, uint8_t)
 	LOAD(i64_load16_s, 2, i64, int16_t)
 	LOAD(i64_load16_u, 2, u64, uint16_t)
 	LOAD(i64_load32_s, 4, i64, int32_t)
 	LOAD(i64_load32_u, 4, u64, uint32_t)
+#undef LOAD_FUSED
 #undef LOAD
+#undef LOAD_FROM
 
 #define STORE(name, width, ctype, field)                                      \
 	OP(name) {                                                            \

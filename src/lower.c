@@ -11,8 +11,9 @@
  * reference to the local's slot, until something forces it into its stack
  * slot (a control instruction, a call, or a write to that local). An
  * instruction whose result is immediately stored by local.set/tee writes the
- * local directly, and an i32 constant right operand is folded into the
- * instruction as an immediate.
+ * local directly, an i32 constant right operand is folded into the
+ * instruction as an immediate, and an i32.add whose sum is only the address
+ * of the load right after it is fused into the load.
  *
  * Fuel: every instruction except block, loop, else and end costs one unit,
  * and a function's entry one more per 8 declared locals (zeroing them).
@@ -494,9 +495,12 @@ static const uint8_t trunc_sat[8] = {
 	OP_i64_trunc_sat_f32_s, OP_i64_trunc_sat_f32_u, OP_i64_trunc_sat_f64_s, OP_i64_trunc_sat_f64_u,
 };
 
+/* The ops the tables here name come before the fused loads, which only
+ * lower_load emits. */
+_Static_assert(OP_i64_ge_u_i < 256, "op numbers are kept in bytes");
+
 /* The immediate form of each binary op that has one (0: none; no binary op
  * is op 0). A table, since every binary op of every body asks. */
-_Static_assert(OP_COUNT <= 256, "op numbers are kept in bytes");
 
 static const uint8_t imm_form[OP_COUNT] = {
 	[OP_i32_add] = OP_i32_add_i, [OP_i32_sub] = OP_i32_sub_i, [OP_i32_mul] = OP_i32_mul_i,
@@ -563,6 +567,47 @@ static enum op load_op(uint32_t opcode)
 		OP_i64_load32_s, OP_i64_load32_u,
 	};
 	return (enum op)ops[opcode - 0x28];
+}
+
+/* Takes the just-popped address value a: when the instruction right before
+ * is an i32.add that computed it only for this access, removes the add and
+ * returns it (OP_i32_add or OP_i32_add_i, operands in *x, *y); else
+ * OP_COUNT. */
+static enum op take_add(lower *L, uint32_t a, uint32_t *x, uint32_t *y)
+{
+	size_t d = L->last_dst;
+	if (d == SIZE_MAX || d != L->last_op_pos + 1 || a != SLOT(L, L->h) || L->code[d].s != a
+	    || (L->last_op != OP_i32_add && L->last_op != OP_i32_add_i))
+		return OP_COUNT;
+	enum op op = L->last_op;
+	*x = L->code[d + 1].s;
+	*y = L->code[d + 2].s;
+	L->ncells = L->last_op_pos;
+	L->last_dst = L->last_const = SIZE_MAX;
+	return op;
+}
+
+_Static_assert(OP_i32_load16_u - OP_i32_load == 5
+               && OP_i32_load16_u_add - OP_i32_load_add == 5
+               && OP_i32_load16_u_addi - OP_i32_load_addi == 5, "fused loads follow the loads");
+
+static void lower_load(lower *L, enum op op, uint32_t offset)
+{
+	uint32_t a = pop(L), x, y;
+	enum op add = op <= OP_i32_load16_u ? take_add(L, a, &x, &y) : OP_COUNT;
+	if (add != OP_COUNT) {
+		/* The first six loads have fused forms, in the same order. */
+		emit(L, (enum op)((add == OP_i32_add ? OP_i32_load_add : OP_i32_load_addi)
+		                  + (op - OP_i32_load)));
+		put_dst(L, push_result(L));
+		put(L, x);
+		put(L, y);
+	} else {
+		emit(L, op);
+		put_dst(L, push_result(L));
+		put(L, a);
+	}
+	put(L, offset);
 }
 
 static enum op store_op(uint32_t opcode)
@@ -880,14 +925,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x28: case 0x29: case 0x2A: case 0x2B: case 0x2C: case 0x2D: case 0x2E:
-		case 0x2F: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
-			uint32_t a = pop(L);
-			emit(L, load_op(op));
-			put_dst(L, push_result(L));
-			put(L, a);
-			put(L, in.b);
+		case 0x2F: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
+			lower_load(L, load_op(op), in.b);
 			break;
-		}
 		case 0x36: case 0x37: case 0x38: case 0x39: case 0x3A: case 0x3B: case 0x3C:
 		case 0x3D: case 0x3E: {
 			uint32_t v = pop(L), a = pop(L);
