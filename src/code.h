@@ -145,7 +145,7 @@ struct lowered {
 	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
 	/* numeric with an immediate right operand: d a imm32 */ \
 	X(i32_add_i) X(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
-	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) \
+	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) X(i32_rotl_i) X(i32_rotr_i) \
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
 	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i) \
 	/* i64 with a sign-extended 32-bit immediate right operand: d a imm32 */ \

@@ -1037,6 +1037,8 @@ do_ret:
 	BIN_I(i32_shl_i, u32, u32, x << (y & 31))
 	BIN_I(i32_shr_s_i, i32, i32, x >> (y & 31))
 	BIN_I(i32_shr_u_i, u32, u32, x >> (y & 31))
+	BIN_I(i32_rotl_i, u32, u32, rotl32(x, y))
+	BIN_I(i32_rotr_i, u32, u32, rotr32(x, y))
 	BIN_I(i32_eq_i, u32, u32, x == y)
 	BIN_I(i32_ne_i, u32, u32, x != y)
 	BIN_I(i32_lt_s_i, u32, i32, x < y)

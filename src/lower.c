@@ -506,6 +506,7 @@ static const uint8_t imm_form[OP_COUNT] = {
 	[OP_i32_add] = OP_i32_add_i, [OP_i32_sub] = OP_i32_sub_i, [OP_i32_mul] = OP_i32_mul_i,
 	[OP_i32_and] = OP_i32_and_i, [OP_i32_or] = OP_i32_or_i, [OP_i32_xor] = OP_i32_xor_i,
 	[OP_i32_shl] = OP_i32_shl_i, [OP_i32_shr_s] = OP_i32_shr_s_i, [OP_i32_shr_u] = OP_i32_shr_u_i,
+	[OP_i32_rotl] = OP_i32_rotl_i, [OP_i32_rotr] = OP_i32_rotr_i,
 	[OP_i32_eq] = OP_i32_eq_i, [OP_i32_ne] = OP_i32_ne_i, [OP_i32_lt_s] = OP_i32_lt_s_i,
 	[OP_i32_lt_u] = OP_i32_lt_u_i, [OP_i32_gt_s] = OP_i32_gt_s_i, [OP_i32_gt_u] = OP_i32_gt_u_i,
 	[OP_i32_le_s] = OP_i32_le_s_i, [OP_i32_le_u] = OP_i32_le_u_i, [OP_i32_ge_s] = OP_i32_ge_s_i,
