@@ -513,8 +513,13 @@ do_ret:
 		frame *fr = &frames[depth];
 		pc = fr->ret_pc;
 		fp = fr->fp;
-		inst = fr->inst;
-		LOAD_MEM();
+		/* Back in the same instance, mbase and msize are current: every
+		 * memory.grow and host call since reloaded them, and a call into
+		 * another instance reloads on its way back, here. */
+		if (fr->inst != inst) {
+			inst = fr->inst;
+			LOAD_MEM();
+		}
 		NEXT();
 	}
 	OP(call) {
