@@ -361,8 +361,10 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	 * same asm makes it worse (a load and a store around each dispatch:
 	 * it has too few registers), so it is x86-64 only.
 	 */
-#if defined(__GNUC__) && defined(__x86_64__) && !EP_SWITCH_DISPATCH
+#if defined(__GNUC__) && defined(__x86_64__) && !EP_SWITCH_DISPATCH && EP_METERING
 #define HOT_REGS() __asm__("" : "+r"(left), "+r"(mbase))
+#elif defined(__GNUC__) && defined(__x86_64__) && !EP_SWITCH_DISPATCH
+#define HOT_REGS() __asm__("" : "+r"(mbase))
 #else
 #define HOT_REGS() ((void)0)
 #endif
@@ -492,6 +494,12 @@ dispatch:
 	BR_CMP(br_ge_s, int32_t, i32, >=)
 	BR_CMP(br_ge_u, uint32_t, u32, >=)
 #undef BR_CMP
+	OP(add_i_br_ne_i) {
+		uint32_t v = R(2).u32 + pc[3].s;
+		R(1).u32 = v;
+		pc += v != pc[4].s ? pc[5].i : 6;
+		ENTER_BLOCK();
+	}
 	OP(br_table) {
 		uint32_t i = R(1).u32, n = pc[2].s;
 		pc += pc[3 + (i < n ? i : n)].i;

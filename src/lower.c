@@ -67,6 +67,8 @@ typedef struct lower {
 	int64_t last_const_val;   /* its value (i64 constants only when it fits 32 bits) */
 	size_t last_op_pos;       /* op cell of the last instruction emitted */
 	enum op last_op;
+	size_t prev_op_pos;       /* and of the one before it (SIZE_MAX: none) */
+	enum op prev_op;
 	bool nomem;
 } lower;
 
@@ -128,9 +130,26 @@ static size_t emit(lower *L, enum op op)
 	                                          L->handlers.base) : (uint32_t)op);
 	L->last_dst = SIZE_MAX;
 	L->last_const = SIZE_MAX;
+	L->prev_op_pos = L->last_op_pos;
+	L->prev_op = L->last_op;
 	L->last_op_pos = at;
 	L->last_op = op;
 	return at;
+}
+
+/* Takes back the last instruction emitted (a peephole folded it into the
+ * next one): the one before it is the last again. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void unemit(lower *L)
+{
+	L->ncells = L->last_op_pos;
+	L->last_op_pos = L->prev_op_pos;
+	L->last_op = L->prev_op;
+	L->prev_op_pos = SIZE_MAX;
+	L->prev_op = OP_COUNT;
+	L->last_dst = L->last_const = SIZE_MAX;
 }
 
 static void put64(lower *L, uint64_t v)
@@ -403,8 +422,7 @@ static cond take_cond(lower *L, uint32_t value)
 	c.cmp = op;
 	c.a = L->code[d + 1].s;
 	c.b = op == OP_i32_eqz ? 0 : L->code[d + 2].s;
-	L->ncells = L->last_op_pos;
-	L->last_dst = L->last_const = SIZE_MAX;
+	unemit(L);
 	return c;
 }
 
@@ -422,8 +440,18 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 	} else {
 		if (!when_true)
 			op = compare_inverse(op);
-		at = emit(L, compare_branch(op));
-		put(L, c.a);
+		size_t k = L->last_op_pos;
+		if (compare_branch(op) == OP_br_ne_i && L->last_op == OP_i32_add_i
+		    && k + 4 == L->ncells && L->code[k + 1].s == c.a) {
+			/* A loop's step and test, i += imm; i != n: one op, which
+			 * keeps the add's operand cells (d a imm). */
+			L->ncells = k;
+			at = emit(L, OP_add_i_br_ne_i);
+			L->ncells = k + 4;
+		} else {
+			at = emit(L, compare_branch(op));
+			put(L, c.a);
+		}
 		put(L, c.b);
 	}
 	*rel = L->ncells;
@@ -533,7 +561,7 @@ static void lower_binary(lower *L, enum op op)
 		/* The right operand is the constant just emitted: fold it. i64
 		 * immediates are sign-extended from 32 bits at run time. */
 		uint32_t imm = (uint32_t)L->last_const_val;
-		L->ncells = k;
+		unemit(L);
 		L->h--;
 		uint32_t a = pop(L);
 		emit(L, imm_op);
@@ -583,8 +611,7 @@ static enum op take_add(lower *L, uint32_t a, uint32_t *x, uint32_t *y)
 	enum op op = L->last_op;
 	*x = L->code[d + 1].s;
 	*y = L->code[d + 2].s;
-	L->ncells = L->last_op_pos;
-	L->last_dst = L->last_const = SIZE_MAX;
+	unemit(L);
 	return op;
 }
 
@@ -639,6 +666,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	L->fuel_op = SIZE_MAX;
 	L->fuel_count = 0;
 	L->last_dst = L->last_const = SIZE_MAX;
+	L->last_op_pos = L->prev_op_pos = SIZE_MAX;
+	L->last_op = L->prev_op = OP_COUNT;
 	L->nomem = false;
 
 	push_ctl(L, K_FUNC, 0, ft->nresults);
