@@ -301,8 +301,18 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 		return EP_OK;
 	}
 #endif
+	/* On ARMv6 gcc 12's allocation of the loop flips with small changes
+	 * to it: adding two handlers once put pc itself on the stack (a load
+	 * and a store per dispatch). Naming registers for pc, fp and the fuel
+	 * counter (below) keeps the dispatch and the fuel check in registers
+	 * whatever the handlers are. */
+#if defined(__GNUC__) && defined(__arm__) && !EP_SWITCH_DISPATCH
+	register const cell *pc __asm__("r9") = s->susp_pc;
+	register slot *fp __asm__("r10") = s->susp_fp;
+#else
 	const cell *pc = s->susp_pc;
 	slot *fp = s->susp_fp;
+#endif
 	frame *frames = s->frames;
 	uint32_t depth = s->depth;
 	const uint32_t max_depth = s->limits.max_call_depth;
@@ -323,7 +333,11 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	 * EP_FUEL_CHUNK or one charge, a block costs at most EP_MAX_BLOCK_COST
 	 * (lower.c) and a bulk charge less than 2^30 (32-bit operands over
 	 * BULK_*_PER_UNIT, or 65536 pages at GROW_UNITS_PER_PAGE). */
+#if defined(__GNUC__) && defined(__arm__) && !EP_SWITCH_DISPATCH
+	register intptr_t left __asm__("r8") = 0;
+#else
 	intptr_t left = 0;
+#endif
 #define USED() (chunk_base + (chunk - (uint64_t)left))
 #define FUEL_RESYNC()                                                         \
 	do {                                                                  \
