@@ -622,26 +622,29 @@ do_ret:
 	} while (0)
 #define LOAD(name, width, field, ctype)                                       \
 	OP(name) { LOAD_FROM(R(2).u32, pc[3].s, width, field, ctype, 4); }
-	/* The loads with fused forms also take the address an i32.add
-	 * computed (wrapping at 32 bits, as the add does) right before them:
-	 * one dispatch instead of two. */
-#define LOAD_FUSED(name, width, field, ctype)                                 \
+	/* The loads with fused forms also take the address an i32.add (of
+	 * two slots, or of a slot and an immediate) computed right before
+	 * them, wrapping at 32 bits as the add does: one dispatch, not two. */
+#define LOAD_ADDI(name, width, field, ctype)                                  \
 	LOAD(name, width, field, ctype)                                       \
-	OP(name##_add) { LOAD_FROM(R(2).u32 + R(3).u32, pc[4].s, width, field, ctype, 5); } \
 	OP(name##_addi) { LOAD_FROM(R(2).u32 + pc[3].s, pc[4].s, width, field, ctype, 5); }
-	LOAD_FUSED(i32_load, 4, u32, uint32_t)
-	LOAD_FUSED(i64_load, 8, u64, uint64_t)
-	LOAD_FUSED(i32_load8_s, 1, i32, int8_t)
-	LOAD_FUSED(i32_load8_u, 1, u32, uint8_t)
-	LOAD_FUSED(i32_load16_s, 2, i32, int16_t)
-	LOAD_FUSED(i32_load16_u, 2, u32, uint16_t)
+#define LOAD_ADD(name, width, field, ctype)                                   \
+	LOAD_ADDI(name, width, field, ctype)                                  \
+	OP(name##_add) { LOAD_FROM(R(2).u32 + R(3).u32, pc[4].s, width, field, ctype, 5); }
+	LOAD_ADD(i32_load, 4, u32, uint32_t)
+	LOAD_ADD(i32_load8_u, 1, u32, uint8_t)
+	LOAD_ADDI(i64_load, 8, u64, uint64_t)
+	LOAD_ADDI(i32_load16_u, 2, u32, uint16_t)
+	LOAD_ADDI(i32_load16_s, 2, i32, int16_t)
+	LOAD(i32_load8_s, 1, i32, int8_t)
 	LOAD(i64_load8_s, 1, i64, int8_t)
 	LOAD(i64_load8_u, 1, u64, uint8_t)
 	LOAD(i64_load16_s, 2, i64, int16_t)
 	LOAD(i64_load16_u, 2, u64, uint16_t)
 	LOAD(i64_load32_s, 4, i64, int32_t)
 	LOAD(i64_load32_u, 4, u64, uint32_t)
-#undef LOAD_FUSED
+#undef LOAD_ADD
+#undef LOAD_ADDI
 #undef LOAD
 #undef LOAD_FROM
 

@@ -599,14 +599,14 @@ static enum op load_op(uint32_t opcode)
 }
 
 /* Takes the just-popped address value a: when the instruction right before
- * is an i32.add that computed it only for this access, removes the add and
- * returns it (OP_i32_add or OP_i32_add_i, operands in *x, *y); else
+ * is an i32.add_i (or, with slots, an i32.add) that computed it only for
+ * this access, removes the add and returns it (operands in *x, *y); else
  * OP_COUNT. */
-static enum op take_add(lower *L, uint32_t a, uint32_t *x, uint32_t *y)
+static enum op take_add(lower *L, uint32_t a, bool slots, uint32_t *x, uint32_t *y)
 {
 	size_t d = L->last_dst;
 	if (d == SIZE_MAX || d != L->last_op_pos + 1 || a != SLOT(L, L->h) || L->code[d].s != a
-	    || (L->last_op != OP_i32_add && L->last_op != OP_i32_add_i))
+	    || (L->last_op != OP_i32_add_i && !(slots && L->last_op == OP_i32_add)))
 		return OP_COUNT;
 	enum op op = L->last_op;
 	*x = L->code[d + 1].s;
@@ -615,16 +615,17 @@ static enum op take_add(lower *L, uint32_t a, uint32_t *x, uint32_t *y)
 	return op;
 }
 
-_Static_assert(OP_i32_load16_u - OP_i32_load == 5
-               && OP_i32_load16_u_add - OP_i32_load_add == 5
-               && OP_i32_load16_u_addi - OP_i32_load_addi == 5, "fused loads follow the loads");
+_Static_assert(OP_i32_load8_u_add - OP_i32_load_add == OP_i32_load8_u - OP_i32_load
+               && OP_i32_load16_s_addi - OP_i32_load_addi == OP_i32_load16_s - OP_i32_load,
+               "fused loads follow the loads");
 
 static void lower_load(lower *L, enum op op, uint32_t offset)
 {
 	uint32_t a = pop(L), x, y;
-	enum op add = op <= OP_i32_load16_u ? take_add(L, a, &x, &y) : OP_COUNT;
+	enum op add = op <= OP_i32_load16_s ? take_add(L, a, op <= OP_i32_load8_u, &x, &y)
+		: OP_COUNT;
 	if (add != OP_COUNT) {
-		/* The first six loads have fused forms, in the same order. */
+		/* The fused forms are in the order of the loads. */
 		emit(L, (enum op)((add == OP_i32_add ? OP_i32_load_add : OP_i32_load_addi)
 		                  + (op - OP_i32_load)));
 		put_dst(L, push_result(L));
