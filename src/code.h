@@ -160,7 +160,11 @@ struct lowered {
 	 * the first five); the rest did not occur in the bench workloads */ \
 	X(i32_load_add) X(i32_load8_u_add) \
 	X(i32_load_addi) X(i32_load8_u_addi) X(i64_load_addi) X(i32_load16_u_addi) \
-	X(i32_load16_s_addi)
+	X(i32_load16_s_addi) \
+	/* an f64.mul whose product only feeds the f64.add right after it: \
+	 * d a b c, d = a * b + c (_l: the product is the left operand) or \
+	 * d = c + a * b (_r), rounded twice as the two instructions are */ \
+	X(f64_muladd_l) X(f64_muladd_r)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -552,8 +552,34 @@ static enum op immediate_form(enum op op)
 	return imm_form[op] ? (enum op)imm_form[op] : OP_COUNT;
 }
 
+/* f64.add right after an f64.mul whose product is one of its operands (in
+ * its stack slot, nothing emitted since): one op instead of two. Returns
+ * whether it fused. */
+static bool fuse_muladd(lower *L)
+{
+	size_t k = L->last_op_pos;
+	if (L->last_op != OP_f64_mul || k + 4 != L->ncells)
+		return false;
+	uint32_t prod = L->code[k + 1].s, top = L->h - 1;
+	bool right = prod == SLOT(L, top) && L->src[top] == prod;
+	if (!right && !(prod == SLOT(L, top - 1) && L->src[top - 1] == prod))
+		return false;
+	uint32_t c = right ? L->src[top - 1] : L->src[top];
+	L->h -= 2;
+	/* Over the mul's cells: d a b, then c. */
+	L->ncells = k;
+	emit(L, right ? OP_f64_muladd_r : OP_f64_muladd_l);
+	L->ncells = k + 4;
+	L->last_dst = k + 1;
+	L->code[k + 1].s = push_result(L);
+	put(L, c);
+	return true;
+}
+
 static void lower_binary(lower *L, enum op op)
 {
+	if (op == OP_f64_add && fuse_muladd(L))
+		return;
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;
 	if (imm_op != OP_COUNT && k != SIZE_MAX && L->last_const_end == L->ncells
