@@ -42,6 +42,10 @@ typedef union cell {
 #define EP_HANDLER_OF(c, base) ((const void *)((const char *)(base) + (int32_t)(c)))
 #endif
 
+/* The most one straight-line block may cost (lower.c refuses a longer one),
+ * so the loop's fuel counter fits a 32-bit word with room to spare. */
+#define EP_MAX_BLOCK_COST (1u << 30)
+
 /* 64-bit immediates take two cells (read with memcpy: cells are 4-aligned). */
 #define IMM64_CELLS 2
 
@@ -74,6 +78,7 @@ struct lowered {
 	X(br_le_s) X(br_le_u) X(br_ge_s) X(br_ge_u) \
 	X(br_eq_i) X(br_ne_i) X(br_lt_s_i) X(br_lt_u_i) X(br_gt_s_i) X(br_gt_u_i) \
 	X(br_le_s_i) X(br_le_u_i) X(br_ge_s_i) X(br_ge_u_i) \
+	X(add_i_br_ne_i)   /* d a imm k rel: d = a + imm, jump if d != k */ \
 	X(br_table)        /* a n rel*(n+1): last is the default */ \
 	X(ret) \
 	X(ret_1)           /* a: return the one result in a */ \
@@ -87,8 +92,9 @@ struct lowered {
 	X(global_get)      /* d globalidx */ \
 	X(global_set)      /* globalidx a */ \
 	/* memory */ \
-	X(i32_load) X(i64_load) \
-	X(i32_load8_s) X(i32_load8_u) X(i32_load16_s) X(i32_load16_u) \
+	/* the first five loads have fused forms (below), in this order */ \
+	X(i32_load) X(i32_load8_u) X(i64_load) X(i32_load16_u) X(i32_load16_s) \
+	X(i32_load8_s) \
 	X(i64_load8_s) X(i64_load8_u) X(i64_load16_s) X(i64_load16_u) \
 	X(i64_load32_s) X(i64_load32_u)   /* d a offset */ \
 	X(i32_store) X(i64_store) X(i32_store8) X(i32_store16)   /* a v offset */ \
@@ -141,14 +147,24 @@ struct lowered {
 	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
 	/* numeric with an immediate right operand: d a imm32 */ \
 	X(i32_add_i) X(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
-	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) \
+	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) X(i32_rotl_i) X(i32_rotr_i) \
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
 	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i) \
 	/* i64 with a sign-extended 32-bit immediate right operand: d a imm32 */ \
 	X(i64_add_i) X(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
 	X(i64_shl_i) X(i64_shr_s_i) X(i64_shr_u_i) \
 	X(i64_eq_i) X(i64_ne_i) X(i64_lt_s_i) X(i64_lt_u_i) X(i64_gt_s_i) X(i64_gt_u_i) \
-	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i)
+	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i) \
+	/* loads with their address an i32.add fused in, in the order of the \
+	 * loads: d a b offset (_add, the first two) or d a imm offset (_addi, \
+	 * the first five); the rest did not occur in the bench workloads */ \
+	X(i32_load_add) X(i32_load8_u_add) \
+	X(i32_load_addi) X(i32_load8_u_addi) X(i64_load_addi) X(i32_load16_u_addi) \
+	X(i32_load16_s_addi) \
+	/* an f64.mul whose product only feeds the f64.add right after it: \
+	 * d a b c, d = a * b + c (_l: the product is the left operand) or \
+	 * d = c + a * b (_r), rounded twice as the two instructions are */ \
+	X(f64_muladd_l) X(f64_muladd_r)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -11,8 +11,9 @@
  * reference to the local's slot, until something forces it into its stack
  * slot (a control instruction, a call, or a write to that local). An
  * instruction whose result is immediately stored by local.set/tee writes the
- * local directly, and an i32 constant right operand is folded into the
- * instruction as an immediate.
+ * local directly, an i32 constant right operand is folded into the
+ * instruction as an immediate, and an i32.add whose sum is only the address
+ * of the load right after it is fused into the load.
  *
  * Fuel: every instruction except block, loop, else and end costs one unit,
  * and a function's entry one more per 8 declared locals (zeroing them).
@@ -66,6 +67,8 @@ typedef struct lower {
 	int64_t last_const_val;   /* its value (i64 constants only when it fits 32 bits) */
 	size_t last_op_pos;       /* op cell of the last instruction emitted */
 	enum op last_op;
+	size_t prev_op_pos;       /* and of the one before it (SIZE_MAX: none) */
+	enum op prev_op;
 	bool nomem;
 } lower;
 
@@ -127,9 +130,26 @@ static size_t emit(lower *L, enum op op)
 	                                          L->handlers.base) : (uint32_t)op);
 	L->last_dst = SIZE_MAX;
 	L->last_const = SIZE_MAX;
+	L->prev_op_pos = L->last_op_pos;
+	L->prev_op = L->last_op;
 	L->last_op_pos = at;
 	L->last_op = op;
 	return at;
+}
+
+/* Takes back the last instruction emitted (a peephole folded it into the
+ * next one): the one before it is the last again. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void unemit(lower *L)
+{
+	L->ncells = L->last_op_pos;
+	L->last_op_pos = L->prev_op_pos;
+	L->last_op = L->prev_op;
+	L->prev_op_pos = SIZE_MAX;
+	L->prev_op = OP_COUNT;
+	L->last_dst = L->last_const = SIZE_MAX;
 }
 
 static void put64(lower *L, uint64_t v)
@@ -402,8 +422,7 @@ static cond take_cond(lower *L, uint32_t value)
 	c.cmp = op;
 	c.a = L->code[d + 1].s;
 	c.b = op == OP_i32_eqz ? 0 : L->code[d + 2].s;
-	L->ncells = L->last_op_pos;
-	L->last_dst = L->last_const = SIZE_MAX;
+	unemit(L);
 	return c;
 }
 
@@ -421,8 +440,18 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 	} else {
 		if (!when_true)
 			op = compare_inverse(op);
-		at = emit(L, compare_branch(op));
-		put(L, c.a);
+		size_t k = L->last_op_pos;
+		if (compare_branch(op) == OP_br_ne_i && L->last_op == OP_i32_add_i
+		    && k + 4 == L->ncells && L->code[k + 1].s == c.a) {
+			/* A loop's step and test, i += imm; i != n: one op, which
+			 * keeps the add's operand cells (d a imm). */
+			L->ncells = k;
+			at = emit(L, OP_add_i_br_ne_i);
+			L->ncells = k + 4;
+		} else {
+			at = emit(L, compare_branch(op));
+			put(L, c.a);
+		}
 		put(L, c.b);
 	}
 	*rel = L->ncells;
@@ -494,14 +523,18 @@ static const uint8_t trunc_sat[8] = {
 	OP_i64_trunc_sat_f32_s, OP_i64_trunc_sat_f32_u, OP_i64_trunc_sat_f64_s, OP_i64_trunc_sat_f64_u,
 };
 
+/* The ops the tables here name come before the fused loads, which only
+ * lower_load emits. */
+_Static_assert(OP_i64_ge_u_i < 256, "op numbers are kept in bytes");
+
 /* The immediate form of each binary op that has one (0: none; no binary op
  * is op 0). A table, since every binary op of every body asks. */
-_Static_assert(OP_COUNT <= 256, "op numbers are kept in bytes");
 
 static const uint8_t imm_form[OP_COUNT] = {
 	[OP_i32_add] = OP_i32_add_i, [OP_i32_sub] = OP_i32_sub_i, [OP_i32_mul] = OP_i32_mul_i,
 	[OP_i32_and] = OP_i32_and_i, [OP_i32_or] = OP_i32_or_i, [OP_i32_xor] = OP_i32_xor_i,
 	[OP_i32_shl] = OP_i32_shl_i, [OP_i32_shr_s] = OP_i32_shr_s_i, [OP_i32_shr_u] = OP_i32_shr_u_i,
+	[OP_i32_rotl] = OP_i32_rotl_i, [OP_i32_rotr] = OP_i32_rotr_i,
 	[OP_i32_eq] = OP_i32_eq_i, [OP_i32_ne] = OP_i32_ne_i, [OP_i32_lt_s] = OP_i32_lt_s_i,
 	[OP_i32_lt_u] = OP_i32_lt_u_i, [OP_i32_gt_s] = OP_i32_gt_s_i, [OP_i32_gt_u] = OP_i32_gt_u_i,
 	[OP_i32_le_s] = OP_i32_le_s_i, [OP_i32_le_u] = OP_i32_le_u_i, [OP_i32_ge_s] = OP_i32_ge_s_i,
@@ -519,8 +552,34 @@ static enum op immediate_form(enum op op)
 	return imm_form[op] ? (enum op)imm_form[op] : OP_COUNT;
 }
 
+/* f64.add right after an f64.mul whose product is one of its operands (in
+ * its stack slot, nothing emitted since): one op instead of two. Returns
+ * whether it fused. */
+static bool fuse_muladd(lower *L)
+{
+	size_t k = L->last_op_pos;
+	if (L->last_op != OP_f64_mul || k + 4 != L->ncells)
+		return false;
+	uint32_t prod = L->code[k + 1].s, top = L->h - 1;
+	bool right = prod == SLOT(L, top) && L->src[top] == prod;
+	if (!right && !(prod == SLOT(L, top - 1) && L->src[top - 1] == prod))
+		return false;
+	uint32_t c = right ? L->src[top - 1] : L->src[top];
+	L->h -= 2;
+	/* Over the mul's cells: d a b, then c. */
+	L->ncells = k;
+	emit(L, right ? OP_f64_muladd_r : OP_f64_muladd_l);
+	L->ncells = k + 4;
+	L->last_dst = k + 1;
+	L->code[k + 1].s = push_result(L);
+	put(L, c);
+	return true;
+}
+
 static void lower_binary(lower *L, enum op op)
 {
+	if (op == OP_f64_add && fuse_muladd(L))
+		return;
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;
 	if (imm_op != OP_COUNT && k != SIZE_MAX && L->last_const_end == L->ncells
@@ -528,7 +587,7 @@ static void lower_binary(lower *L, enum op op)
 		/* The right operand is the constant just emitted: fold it. i64
 		 * immediates are sign-extended from 32 bits at run time. */
 		uint32_t imm = (uint32_t)L->last_const_val;
-		L->ncells = k;
+		unemit(L);
 		L->h--;
 		uint32_t a = pop(L);
 		emit(L, imm_op);
@@ -565,6 +624,47 @@ static enum op load_op(uint32_t opcode)
 	return (enum op)ops[opcode - 0x28];
 }
 
+/* Takes the just-popped address value a: when the instruction right before
+ * is an i32.add_i (or, with slots, an i32.add) that computed it only for
+ * this access, removes the add and returns it (operands in *x, *y); else
+ * OP_COUNT. */
+static enum op take_add(lower *L, uint32_t a, bool slots, uint32_t *x, uint32_t *y)
+{
+	size_t d = L->last_dst;
+	if (d == SIZE_MAX || d != L->last_op_pos + 1 || a != SLOT(L, L->h) || L->code[d].s != a
+	    || (L->last_op != OP_i32_add_i && !(slots && L->last_op == OP_i32_add)))
+		return OP_COUNT;
+	enum op op = L->last_op;
+	*x = L->code[d + 1].s;
+	*y = L->code[d + 2].s;
+	unemit(L);
+	return op;
+}
+
+_Static_assert(OP_i32_load8_u_add - OP_i32_load_add == OP_i32_load8_u - OP_i32_load
+               && OP_i32_load16_s_addi - OP_i32_load_addi == OP_i32_load16_s - OP_i32_load,
+               "fused loads follow the loads");
+
+static void lower_load(lower *L, enum op op, uint32_t offset)
+{
+	uint32_t a = pop(L), x, y;
+	enum op add = op <= OP_i32_load16_s ? take_add(L, a, op <= OP_i32_load8_u, &x, &y)
+		: OP_COUNT;
+	if (add != OP_COUNT) {
+		/* The fused forms are in the order of the loads. */
+		emit(L, (enum op)((add == OP_i32_add ? OP_i32_load_add : OP_i32_load_addi)
+		                  + (op - OP_i32_load)));
+		put_dst(L, push_result(L));
+		put(L, x);
+		put(L, y);
+	} else {
+		emit(L, op);
+		put_dst(L, push_result(L));
+		put(L, a);
+	}
+	put(L, offset);
+}
+
 static enum op store_op(uint32_t opcode)
 {
 	static const uint8_t ops[] = {
@@ -593,6 +693,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	L->fuel_op = SIZE_MAX;
 	L->fuel_count = 0;
 	L->last_dst = L->last_const = SIZE_MAX;
+	L->last_op_pos = L->prev_op_pos = SIZE_MAX;
+	L->last_op = L->prev_op = OP_COUNT;
 	L->nomem = false;
 
 	push_ctl(L, K_FUNC, 0, ft->nresults);
@@ -625,8 +727,11 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			if (op != 0x05 && op != 0x0B)
 				continue;
 		}
-		if (op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B)
-			L->fuel_count++;
+		if (op != 0x02 && op != 0x03 && op != 0x05 && op != 0x0B
+		    && ++L->fuel_count > EP_MAX_BLOCK_COST)
+			return ep_fail(L->err, EP_ERR_LIMIT, in.off, funcidx,
+			               "straight-line code longer than %u instructions",
+			               (unsigned)EP_MAX_BLOCK_COST);
 
 		switch (op) {
 		case 0x00: /* unreachable */
@@ -877,14 +982,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x28: case 0x29: case 0x2A: case 0x2B: case 0x2C: case 0x2D: case 0x2E:
-		case 0x2F: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
-			uint32_t a = pop(L);
-			emit(L, load_op(op));
-			put_dst(L, push_result(L));
-			put(L, a);
-			put(L, in.b);
+		case 0x2F: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
+			lower_load(L, load_op(op), in.b);
 			break;
-		}
 		case 0x36: case 0x37: case 0x38: case 0x39: case 0x3A: case 0x3B: case 0x3C:
 		case 0x3D: case 0x3E: {
 			uint32_t v = pop(L), a = pop(L);
