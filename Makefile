@@ -329,7 +329,7 @@ spec-switch:
 # qemu-user and its real CPU; empty on x86_64), so `make test BOARD=rpi-zero`
 # tests the ARMv6 build on an emulated ARM1176. Add new test targets here.
 test: all unit sign-unit manifests cli-test wasi-test limits-test plugin-test docs-test man-test \
-	$(if $(filter 1,$(SANITIZE)),,install-test) spec spec-switch
+	$(if $(filter 1,$(SANITIZE)),,install-test firmware-example) spec spec-switch
 
 # The man pages against the help texts, docs/cli.md and include/*.h
 # (tests/man): every command, option, exit code and function.
@@ -342,6 +342,37 @@ man-test: $(B)/edgeplug host
 install-test: $(B)/edgeplug $(B)/dist/libedgeplug.a $(B)/dist/edgeplug.pc
 	@MAKE="$(MAKE)" BOARD=$(BOARD) B=$(B) QEMU="$(QEMU)" CC="$(CC)" CROSS="$(CROSS)" \
 		sh tests/install/run.sh
+
+# The firmware example (examples/firmware, docs/firmware.md) as an embedder
+# builds it: the board's build installed into $(FW_B)/dest, the example
+# built from those files alone with the board's compiler and pkg-config
+# (its plugin signed by the host build), run (under $(QEMU)) and its output
+# compared with examples/firmware/expected.txt, the same on every board
+# (the build's random key id aside).
+FW_B = $(B)/firmware
+FW_DEST = $(abspath $(FW_B))/dest
+FW_PC = env PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=$(FW_DEST)/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(FW_DEST) pkg-config
+firmware-example: products host
+	@rm -rf $(FW_B) && mkdir -p $(FW_B)
+	@$(MAKE) --no-print-directory install DESTDIR=$(FW_DEST) PREFIX=/usr >$(FW_B)/install.log 2>&1 || \
+		{ cat $(FW_B)/install.log; exit 1; }
+	@$(MAKE) --no-print-directory -C examples/firmware O=$(abspath $(FW_B)) CC="$(CC) $(CPUFLAGS)" \
+		PKG_CONFIG="$(FW_PC)" SIGNER=$(abspath $(HOST_B))/edgeplug >$(FW_B)/build.log 2>&1 || \
+		{ cat $(FW_B)/build.log; exit 1; }
+	@$(QEMU) $(FW_B)/firmware >$(FW_B)/output.txt 2>&1 || { cat $(FW_B)/output.txt; exit 1; }
+	@sed -E 's/key [0-9a-f]{16}/key KEYID/g' $(FW_B)/output.txt >$(FW_B)/output.cmp
+	@diff -u examples/firmware/expected.txt $(FW_B)/output.cmp && \
+		echo "firmware example: output as examples/firmware/expected.txt"
+
+# What the firmware example prints, as docs/firmware.md shows it. The
+# sanitizer build has no installed form: it shows the x86_64 build's.
+firmware-run:
+ifeq ($(SANITIZE),1)
+	@$(MAKE) --no-print-directory SANITIZE= BOARD=x86_64 firmware-run
+else
+	@$(MAKE) --no-print-directory firmware-example >/dev/null
+	@$(QEMU) $(FW_B)/firmware
+endif
 
 cli-test: $(B)/edgeplug
 	@B=$(B) WASM_DIR=$(WASM_DIR) QEMU="$(QEMU)" sh tests/cli/run.sh
@@ -505,11 +536,13 @@ space := $(subst ,, )
 # What the core library may hold: the engine's objects and fmt.o.
 CORE_MEMBERS = $(subst $(space),|,$(strip $(notdir $(ENGINE_SRC:.c=)) fmt))
 # Built in the core configuration (B is build/BOARD/core there), with the
-# link flags of the shipped binary.
+# link flags of the shipped binary. -fno-lto: gcc's linker plugin would
+# otherwise optimise the fat objects at link time and the breakdown would
+# lose them (it saves 0.2 KB).
 core-firmware: $(B)/core-firmware
 $(B)/core-firmware: size/core-firmware.c $(B)/$(LIB_NAME) $(HDRS)
-	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) -Wl,-Map,$@.map \
-		-o $@ $< $(B)/$(LIB_NAME) -lm
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) $(if $(filter 1,$(LTO)),-fno-lto) \
+		-Wl,-Map,$@.map -o $@ $< $(B)/$(LIB_NAME) -lm
 	$(CROSS)strip $@
 
 # ---- install (docs/firmware.md) ----
@@ -546,11 +579,16 @@ INSTALLED = $(BINDIR)/edgeplug $(LIBDIR)/libedgeplug.a $(PKGCONFIGDIR)/edgeplug.
 	$(MANDIR)/man1/edgeplug.1 $(MANDIR)/man3/edgeplug.3 \
 	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS))) $(DOCDIR)/installed-dirs
 
+# The installed objects are plain ones: the link-time optimisation IR of
+# the fat objects (LTO) is removed, or every embedder's gcc link would
+# optimise the library again at link time (and warn that it does), and a
+# gcc of another version would refuse the IR.
 $(B)/dist/libedgeplug.a: $(LIB_OBJ) $(SODIUM_OBJ)
-	rm -rf $(B)/dist/sodium $@
-	mkdir -p $(B)/dist/sodium
+	rm -rf $(B)/dist/sodium $(B)/dist/obj $@
+	mkdir -p $(B)/dist/sodium $(B)/dist/obj
 	for o in $(SODIUM_OBJ); do cp $$o $(B)/dist/sodium/sodium_$${o##*/}; done
-	$(CROSS)ar rcs $@ $(LIB_OBJ) $(B)/dist/sodium/*.o
+	for o in $(LIB_OBJ); do $(CROSS)objcopy -R '.gnu.lto_*' -R '.gnu.debuglto_*' $$o $(B)/dist/obj/$${o##*/}; done
+	$(CROSS)ar rcs $@ $(patsubst $(B)/obj/%,$(B)/dist/obj/%,$(LIB_OBJ)) $(B)/dist/sodium/*.o
 
 # Paths below PREFIX are written relative to ${prefix}, so pkg-config's
 # --define-prefix can move the tree; PKG_CONFIG_SYSROOT_DIR works either way.
@@ -637,7 +675,7 @@ bench-smoke: $(B)/edgeplug
 clean:
 	rm -rf build
 
-.PHONY: FORCE all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
+.PHONY: firmware-example firmware-run FORCE all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
 	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 

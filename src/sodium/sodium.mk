@@ -62,6 +62,13 @@ $(B)/sodium/%.o: $(SODIUM_STAMP) src/sodium/sodium.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(SODIUM_CFLAGS) -c $(filter %/$*.c,$(addprefix $(SODIUM_SRCDIR)/,$(SODIUM_SRC))) -o $@
 
+# src/sodium/stubs.c: definitions utils.o refers to from code never run,
+# for links without --gc-sections (an embedder's).
+SODIUM_OBJ += $(B)/sodium/stubs.o
+$(B)/sodium/stubs.o: src/sodium/stubs.c src/sodium/sodium.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(SODIUM_CFLAGS) -c $< -o $@
+
 $(SODIUM_LIB): $(SODIUM_OBJ)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
