@@ -156,9 +156,12 @@ LTO_OBJ := $(filter-out $(B)/obj/exec.o $(B)/obj/decode.o $(B)/obj/validate.o $(
 	$(WASI_OBJ) $(PLUGIN_OBJ) $(FMT_OBJ) $(filter-out $(B)/obj/cli_malloc.o,$(CLI_OBJ))
 $(LTO_OBJ): OPT_SMALL += $(LTO_CFLAGS)
 
+# -fno-math-errno: sqrt never needs errno, so it is the FPU's instruction
+# (on ARMv6 instead of musl's software sqrt, as armel's libm is built
+# soft-float); wasm's sqrt of a negative number is a NaN either way.
 $(B)/obj/exec.o: src/exec.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(OPT_FAST) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(OPT_FAST) -fno-math-errno -c $< -o $@
 
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
