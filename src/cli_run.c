@@ -24,6 +24,7 @@
 #include "fmt.h"
 #include "grants.h"
 #include "units.h"
+#include "wasi.h"
 
 static const char help_validate[] =
 	"usage: edgeplug validate FILE.wasm\n"
@@ -525,8 +526,10 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 	}
 	/* WASI, and under --trap-unknown-imports stubs for the rest. */
 	st = ep_linker_new(r->engine, &l, &err);
-	if (st == EP_OK)
+	if (st == EP_OK) {
+		ep_linker_only(l, m);
 		st = ep_wasi_define(r->wasi, l, &err);
+	}
 	if (st != EP_OK) {
 		rc = report_status(r, st, &err);
 		goto out;

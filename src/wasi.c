@@ -2627,8 +2627,10 @@ ep_status ep_wasi_instantiate(ep_wasi *w, ep_linker *l, ep_store *store, const e
 	ep_status st = EP_OK;
 	if (!l) {
 		st = ep_linker_new(w->engine, &own, err);
-		if (st == EP_OK)
+		if (st == EP_OK) {
+			ep_linker_only(own, m);
 			st = ep_wasi_define(w, own, err);
+		}
 		l = own;
 	}
 	/* Before instantiating: a start function may already run long. */

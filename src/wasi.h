@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "edgeplug.h"
+
 /* errno: the order of the witx variant, so each value is its index. */
 enum {
 	WE_SUCCESS = 0, WE_2BIG = 1, WE_ACCES = 2, WE_ADDRINUSE = 3, WE_ADDRNOTAVAIL = 4,
@@ -136,5 +138,10 @@ enum {
 	 * in preview 1. */
 	FILESTAT0_SIZE = 56, P0_SHIFT = 8
 };
+
+/* For the CLI's linker of one module (linker.c): later host function
+ * definitions of names m does not import are skipped, as no lookup would
+ * ever read them. ep_wasi_define then costs a few definitions, not ~90. */
+void ep_linker_only(ep_linker *l, const ep_module *m);
 
 #endif
