@@ -5,7 +5,8 @@
  * public include/edgeplug_wasi.h. Values follow the witx description of
  * preview 1 (WebAssembly/WASI, legacy/preview1/docs.md); where preview 0
  * (wasi_unstable, phases/old/snapshot_0/witx/typenames.witx) differs, a
- * comment marked "preview 0" says how.
+ * comment marked "preview 0" says how. Also declares ep_linker_only,
+ * the one library call the CLI uses that is not public.
  */
 #ifndef EP_WASI_ABI_H
 #define EP_WASI_ABI_H
