@@ -170,10 +170,12 @@ static int load_bytes(run *r, uint8_t *bytes, size_t len)
 	ep_error err;
 	error_init(&err);
 	ep_status st = EP_ERR_NOMEM;
-	if (ep_engine_realloc(r->engine, bytes, 0, len ? len : 1)) {
-		r->bytes = bytes;
+	/* Another malloc (a sanitizer's) may move the block even so. */
+	uint8_t *kept = ep_engine_realloc(r->engine, bytes, 0, len ? len : 1);
+	if (kept) {
+		r->bytes = kept;
 		r->len = len ? len : 1;
-		st = ep_module_load_static(r->engine, bytes, len, &r->module, &err);
+		st = ep_module_load_static(r->engine, kept, len, &r->module, &err);
 	} else {
 		free(bytes);
 	}
