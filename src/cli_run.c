@@ -614,7 +614,7 @@ static int write_report(run *r, const char *file, int rc)
 	char *buf = NULL, id[17], pin[65];
 	size_t len = 0;
 	const char *s;
-	size_t n;
+	size_t n = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return -1;
