@@ -24,6 +24,7 @@
 #include "fmt.h"
 #include "grants.h"
 #include "units.h"
+#include "wasi.h"
 
 static const char help_validate[] =
 	"usage: edgeplug validate FILE.wasm\n"
@@ -69,6 +70,8 @@ typedef struct run {
 	ep_module *module;
 	ep_store *store;
 	ep_wasi *wasi;
+	uint8_t *bytes;               /* the binary the module borrows, counted by the engine */
+	size_t len;
 	ep_grants grants;
 	cli_plugin *plugin;           /* manifest runs */
 	int trap_unknown;             /* --trap-unknown-imports */
@@ -156,18 +159,39 @@ static int report_status(run *r, ep_status st, const ep_error *err)
 	}
 }
 
-/* Loads the module from bytes (freed here: only the engine's copy stays). */
+/* Loads the module from bytes, a block of the CLI's malloc that the
+ * module then borrows (kept in r until the module is gone) instead of
+ * copying: a module's worth of pages and a memcpy less. The engine counts
+ * it as it would count its copy, len bytes against its limits: with the
+ * default allocator, engine memory is this malloc, and a realloc that does
+ * not grow keeps the block where it is. On failure bytes are freed. */
 static int load_bytes(run *r, uint8_t *bytes, size_t len)
 {
 	ep_error err;
 	error_init(&err);
-	ep_status st = ep_module_load(r->engine, bytes, len, &r->module, &err);
-	free(bytes);
+	ep_status st = EP_ERR_NOMEM;
+	/* Another malloc (a sanitizer's) may move the block even so. */
+	uint8_t *kept = ep_engine_realloc(r->engine, bytes, 0, len ? len : 1);
+	if (kept) {
+		r->bytes = kept;
+		r->len = len ? len : 1;
+		st = ep_module_load_static(r->engine, kept, len, &r->module, &err);
+	} else {
+		free(bytes);
+	}
 	if (st != EP_OK) {
 		r->module = NULL;
 		return report_status(r, st, &err);
 	}
 	return RC_OK;
+}
+
+/* The module and then the bytes it borrows. */
+static void unload(run *r)
+{
+	ep_module_free(r->module);
+	if (r->bytes)
+		ep_engine_realloc(r->engine, r->bytes, r->len, 0);
 }
 
 static int new_engine(run *r)
@@ -199,7 +223,7 @@ static int cmd_validate(int argc, char **argv)
 	int rc = new_engine(&r);
 	if (rc == RC_OK && (rc = cli_read_file(path, CLI_MAX_MODULE_BYTES, &bytes, &len)) == RC_OK)
 		rc = load_bytes(&r, bytes, len);
-	ep_module_free(r.module);
+	unload(&r);
 	ep_engine_free(r.engine);
 	return rc;
 }
@@ -525,8 +549,10 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 	}
 	/* WASI, and under --trap-unknown-imports stubs for the rest. */
 	st = ep_linker_new(r->engine, &l, &err);
-	if (st == EP_OK)
+	if (st == EP_OK) {
+		ep_linker_only(l, m);
 		st = ep_wasi_define(r->wasi, l, &err);
+	}
 	if (st != EP_OK) {
 		rc = report_status(r, st, &err);
 		goto out;
@@ -588,7 +614,7 @@ static int write_report(run *r, const char *file, int rc)
 	char *buf = NULL, id[17], pin[65];
 	size_t len = 0;
 	const char *s;
-	size_t n;
+	size_t n = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return -1;
@@ -865,7 +891,7 @@ out:
 	free(entry_buf);
 	ep_store_free(r.store);
 	ep_wasi_free(r.wasi);
-	ep_module_free(r.module);
+	unload(&r);
 	ep_engine_free(r.engine);
 	free(o.flags.dir);
 	free(o.flags.env);

@@ -36,6 +36,7 @@ struct ep_linker {
 	def **defs;
 	uint32_t ndefs, cap;
 	int trap_unknown;
+	const ep_module *only;       /* ep_linker_only: host functions it imports, no others */
 };
 
 static ep_status arg(ep_error *err, const char *fn)
@@ -168,6 +169,22 @@ static def *add(ep_linker *l, const char *module, const char *name, size_t nl, s
 	return d;
 }
 
+/* Whether m imports module.name. Names are compared as C strings (the
+ * module keeps them NUL-terminated): a name with a NUL inside can only
+ * match too often, which costs a definition, never a missing one. */
+static bool imported(const ep_module *m, const char *module, const char *name)
+{
+	for (uint32_t i = 0; i < m->nimports; i++)
+		if (strcmp(m->imports[i].name, name) == 0 && strcmp(m->imports[i].module, module) == 0)
+			return true;
+	return false;
+}
+
+void ep_linker_only(ep_linker *l, const ep_module *m)
+{
+	l->only = m;
+}
+
 ep_status ep_linker_define_func(ep_linker *l, const char *module, const char *name,
                                 const ep_functype *type, ep_host_fn fn, void *env,
                                 ep_error *err)
@@ -177,6 +194,8 @@ ep_status ep_linker_define_func(ep_linker *l, const char *module, const char *na
 		return st;
 	if (!fn || !functype_ok(type))
 		return arg(err, "ep_linker_define_func");
+	if (l->only && !imported(l->only, module, name))
+		return EP_OK;
 	size_t ntypes = (size_t)type->nparams + type->nresults;
 	def *d = reserve_defs(l, 1) ? add(l, module, name, strlen(name), ntypes, DEF_HOST) : NULL;
 	if (!d)

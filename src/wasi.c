@@ -420,21 +420,24 @@ static int fd_alloc(ep_wasi *w, uint32_t from, uint32_t *out)
 	return 0;
 }
 
-/* Fills entry e for host descriptor h from what fstat says. */
-static void fd_describe(fdent *e, int h)
+/* Fills entry e for host descriptor h from what fstat says; false when
+ * fstat fails (h is not open, for one). */
+static bool fd_describe(fdent *e, int h)
 {
 	struct stat st;
+	bool ok = h >= 0 && fstat(h, &st) == 0;
 	e->host = h;
 	e->kind = K_FILE;
 	e->type = WF_UNKNOWN;
 	e->stream = true;
-	if (h >= 0 && fstat(h, &st) == 0) {
+	if (ok) {
 		e->type = filetype_of(st.st_mode);
 		e->kind = S_ISDIR(st.st_mode) ? K_DIR : K_FILE;
 		e->stream = !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode);
 	}
-	int fl = h >= 0 ? fcntl(h, F_GETFL) : -1;
+	int fl = ok ? fcntl(h, F_GETFL) : -1;
 	e->flags = fl >= 0 && (fl & O_APPEND) ? WFD_APPEND : 0;
+	return ok;
 }
 
 /* Closes what the entry owns and frees it. Returns close()'s error. */
@@ -451,14 +454,16 @@ static int fd_release(ep_wasi *w, fdent *e)
 }
 
 /* The stdio slots: the process's (or the embedder's) descriptors, never
- * closed by us; present only when granted and open. */
+ * closed by us; present only when granted and open (fstat tells, so a
+ * closed one costs no extra call). */
 static void set_stdio_slot(ep_wasi *w, uint32_t i, int host)
 {
 	fdent *e = &w->fds[i];
 	fd_release(w, e);
-	if (!(w->caps & (EP_WASI_STDIN << i)) || host < 0 || fcntl(host, F_GETFD) < 0)
+	if (!(w->caps & (EP_WASI_STDIN << i)) || !fd_describe(e, host)) {
+		fd_release(w, e);
 		return;
-	fd_describe(e, host);
+	}
 	e->kind = K_FILE;   /* even a directory on stdin is just bytes to us */
 	e->owned = false;
 	uint64_t seek = e->stream ? 0 : WR_FD_SEEK | WR_FD_TELL;
@@ -2627,8 +2632,10 @@ ep_status ep_wasi_instantiate(ep_wasi *w, ep_linker *l, ep_store *store, const e
 	ep_status st = EP_OK;
 	if (!l) {
 		st = ep_linker_new(w->engine, &own, err);
-		if (st == EP_OK)
+		if (st == EP_OK) {
+			ep_linker_only(own, m);
 			st = ep_wasi_define(w, own, err);
+		}
 		l = own;
 	}
 	/* Before instantiating: a start function may already run long. */

@@ -5,12 +5,15 @@
  * public include/edgeplug_wasi.h. Values follow the witx description of
  * preview 1 (WebAssembly/WASI, legacy/preview1/docs.md); where preview 0
  * (wasi_unstable, phases/old/snapshot_0/witx/typenames.witx) differs, a
- * comment marked "preview 0" says how.
+ * comment marked "preview 0" says how. Also declares ep_linker_only,
+ * the one library call the CLI uses that is not public.
  */
 #ifndef EP_WASI_ABI_H
 #define EP_WASI_ABI_H
 
 #include <stdint.h>
+
+#include "edgeplug.h"
 
 /* errno: the order of the witx variant, so each value is its index. */
 enum {
@@ -136,5 +139,10 @@ enum {
 	 * in preview 1. */
 	FILESTAT0_SIZE = 56, P0_SHIFT = 8
 };
+
+/* For the CLI's linker of one module (linker.c): later host function
+ * definitions of names m does not import are skipped, as no lookup would
+ * ever read them. ep_wasi_define then costs a few definitions, not ~90. */
+void ep_linker_only(ep_linker *l, const ep_module *m);
 
 #endif

@@ -4,7 +4,8 @@
  * arguments, preopen errors, linking (preview 1 and 0, alone and together),
  * ep_wasi_run's exit codes, the interrupt hook waking a plugin blocked in
  * fd_read, fd_write and poll_oneoff (from a signal handler, as a deadline
- * would), and every allocation of a context refused in turn without a leak. The CLI tests
+ * would), and every allocation of a context refused in turn without a leak;
+ * also ep_linker_only (src/wasi.h), the CLI's shortcut. The CLI tests
  * (tests/wasi/run.sh) cover the calls themselves. Fixtures are .wat files
  * in tests/unit/wasi/; argv[1] is the directory holding the .wasm files.
  */
@@ -23,6 +24,7 @@
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
 #include "check.h"
+#include "wasi.h"
 
 /* A context and store with m instantiated through ep_wasi_link. */
 typedef struct rig {
@@ -306,6 +308,42 @@ static void test_nomem(void)
 	ep_engine_free(probe);
 }
 
+static ep_trap nop(ep_caller *c, void *env, const ep_value *args, ep_value *results)
+{
+	(void)c, (void)env, (void)args, (void)results;
+	return EP_TRAP_NONE;
+}
+
+/* A linker restricted to probe's imports gets WASI's definitions of those
+ * and of nothing else, and still runs probe. */
+static void test_only(ep_engine *e)
+{
+	ep_module *m = load_fixture(e, "probe");
+	ep_wasi *w = ep_wasi_new(e, 0);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_linker *l;
+	ep_instance *inst;
+	ep_error err;
+	static const uint8_t i32[4] = { EP_I32, EP_I32, EP_I32, EP_I32 };
+	ep_functype two = { 2, 1, i32, i32 + 2 }, four = { 4, 1, i32, i32 };
+	if (ep_linker_new(e, &l, &err) != EP_OK)
+		FATAL("ep_linker_new", err.msg);
+	ep_linker_only(l, m);
+	CHECK(ep_wasi_define(w, l, &err) == EP_OK, "define: %s", err.msg);
+	ep_linker_only(l, NULL);
+	CHECK(ep_linker_define_func(l, "wasi_snapshot_preview1", "fd_write", &four, nop, NULL,
+	                            &err) == EP_ERR_ARG, "fd_write (imported) was defined");
+	CHECK(ep_linker_define_func(l, "wasi_snapshot_preview1", "args_get", &two, nop, NULL,
+	                            &err) == EP_OK, "args_get (not imported) was defined: %s", err.msg);
+	CHECK(ep_linker_define_func(l, "wasi_unstable", "fd_write", &four, nop, NULL, &err) == EP_OK,
+	      "wasi_unstable.fd_write (not imported) was defined: %s", err.msg);
+	CHECK(ep_wasi_instantiate(w, l, s, m, &inst, &err) == EP_OK, "instantiate: %s", err.msg);
+	ep_linker_free(l);
+	ep_store_free(s);
+	ep_wasi_free(w);
+	ep_module_free(m);
+}
+
 int main(int argc, char **argv)
 {
 	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/wasi";
@@ -316,6 +354,7 @@ int main(int argc, char **argv)
 	test_denied(e);
 	test_setup(e);
 	test_run(e);
+	test_only(e);
 	blocked(e, "block_read", NULL, false);
 	blocked(e, "block_write", NULL, false);
 	blocked(e, "sleep", NULL, false);
