@@ -128,7 +128,7 @@ typedef struct func {
 	uint8_t *local_types;        /* nlocals entries */
 	size_t body_off, body_len;   /* bytes after the local declarations, up to and including the final end */
 	size_t entry_off;            /* offset of the code entry (its size field), for messages */
-	lowered *code;               /* set by lower.c */
+	lowered *code;               /* set by lower.c on the first call; NULL before */
 } func;
 
 typedef struct global {
@@ -218,9 +218,19 @@ bool decode_name(const uint8_t *b, size_t end, size_t *pos, size_t *off, uint32_
 /* validate.c: exactly the spec's validation rules. */
 ep_status validate_module(const ep_module *m, ep_error *err);
 
-/* lower.c: translates each validated body into internal code. */
+/* lower.c: translates validated bodies into internal code. lower_module
+ * runs at load and lowers only what could fail for a reason other than
+ * memory; lower_func_now lowers function funcidx (sets its code). Until
+ * then a function's ep_func holds lowered_pending, which sends its first
+ * call to module_code (module.c) through the loop's slow path. */
 ep_status lower_module(ep_module *m, ep_error *err);
+ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err);
 void lowered_free(ep_engine *e, lowered *code);
+extern const lowered lowered_pending;
+/* module.c: the code of defined function funcidx, lowered now if it was not
+ * yet (the module's only change after load); NULL with err filled
+ * (EP_ERR_NOMEM) when lowering fails. */
+const lowered *module_code(const ep_module *m, uint32_t funcidx, ep_error *err);
 
 /* ---- instruction decoder (decode.c), shared by all passes over bodies ---- */
 
