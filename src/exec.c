@@ -276,6 +276,18 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
  * reports the handler table (computed goto needs the labels of this
  * function).
  */
+/* The code of f on its first call, lowered now (module.c). */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static const lowered *first_code(ep_func *f, ep_error *err)
+{
+	const lowered *lw = module_code(f->inst->module, f->index, err);
+	if (lw)
+		f->code = lw;
+	return lw;
+}
+
 static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 {
 #if !EP_SWITCH_DISPATCH
@@ -1160,9 +1172,8 @@ do_call:
 			if (lw == &lowered_pending) {
 				/* The first call: lower, then check again. Lowering
 				 * costs no fuel, so the fuel used is as if eager. */
-				if (!(lw = module_code(callee->inst->module, callee->index, err)))
+				if (!first_code(callee, err))
 					goto lower_failed;
-				callee->code = lw;
 				goto do_call;
 			}
 			trap = EP_TRAP_STACK_EXHAUSTED;
@@ -1300,11 +1311,8 @@ ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
 		return trap == EP_TRAP_NONE ? EP_OK : EP_ERR_TRAP;
 	}
 	const lowered *lw = f->code;
-	if (lw == &lowered_pending) {
-		if (!(lw = module_code(f->inst->module, f->index, err)))
-			return EP_ERR_NOMEM;
-		f->code = lw;
-	}
+	if (lw == &lowered_pending && !(lw = first_code(f, err)))
+		return EP_ERR_NOMEM;
 	if (s->limits.max_call_depth == 0 || lw->frame_slots > s->limits.max_stack_slots) {
 		ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "call stack exhausted in function %u",
 		        (unsigned)f->index);

@@ -98,23 +98,33 @@ static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 
 /* ---- emitting ---- */
 
+/* The code buffer is full: double it. Out of line, so that put stays a
+ * compare and a store wherever it is inlined. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool grow_code(lower *L)
+{
+	size_t n = L->capcells ? L->capcells * 2 : 64;
+	cell *q = n > SIZE_MAX / sizeof(cell) ? NULL
+		: ep_realloc(L->e, L->code, L->capcells * sizeof(cell), n * sizeof(cell));
+	if (!q) {
+		L->nomem = true;
+		return false;
+	}
+	L->code = q;
+	L->capcells = n;
+	return true;
+}
+
 /* Called for every cell: keep it inline even at -Os. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline void put(lower *L, uint32_t v)
 {
-	if (L->ncells == L->capcells) {
-		size_t n = L->capcells ? L->capcells * 2 : 64;
-		cell *q = n > SIZE_MAX / sizeof(cell) ? NULL
-			: ep_realloc(L->e, L->code, L->capcells * sizeof(cell), n * sizeof(cell));
-		if (!q) {
-			L->nomem = true;
-			return;
-		}
-		L->code = q;
-		L->capcells = n;
-	}
+	if (L->ncells == L->capcells && !grow_code(L))
+		return;
 	L->code[L->ncells++].s = v;
 }
 
