@@ -502,16 +502,21 @@ static void test_many_args(void)
 		if (st != EP_ERR_NOMEM)
 			break;
 		CHECK(err.trap == EP_TRAP_NONE && strstr(err.msg, "out of memory lowering function 1")
-		      && many_calls == 0 && r.refused, "lowering refused: trap %d "%s"", err.trap,
+		      && many_calls == 0 && r.refused, "lowering refused: trap %d \"%s\"", err.trap,
 		      err.msg);
 	}
+	/* (Lowering absorbs a refused shrink of its code buffer: then the
+	 * call went through.) */
 	CHECK(k > 1 && k < 100, "lowering f took %ld allocations", k - 1);
+	int good = many_calls;
+	r.fail_at = r.calls + 1;
+	st = ep_call(s, f.of.func, NULL, 0, NULL, 0, &err);
 	CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_HOST && strstr(err.msg, "out of memory") &&
-	      many_calls == 0, "17 arguments, allocator refusing: status %d trap %d \"%s\"", st,
+	      many_calls == good, "17 arguments, allocator refusing: status %d trap %d \"%s\"", st,
 	      err.trap, err.msg);
 	r.fail_at = 0;
 	st = ep_call(s, f.of.func, NULL, 0, NULL, 0, &err);
-	CHECK(st == EP_OK && many_calls == 1, "17 arguments: status %d, %d good calls", st,
+	CHECK(st == EP_OK && many_calls == good + 1, "17 arguments: status %d, %d good calls", st,
 	      many_calls);
 	ep_store_free(s);
 	ep_module_free(m);
