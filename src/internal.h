@@ -274,6 +274,21 @@ ep_status insn_decode_full(const ep_module *m, size_t *pos, size_t end, insn *in
 enum { FAST_NO = 0, FAST_NONE, FAST_INDEX, FAST_I32, FAST_MEMARG };
 extern const uint8_t insn_fast[256];
 
+/* The length of the instruction at b (three bytes readable) when insn_fast
+ * covers it, else 0. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline unsigned insn_fast_len(const uint8_t *b)
+{
+	unsigned k = insn_fast[b[0]];
+	if (k == FAST_NONE)
+		return 1;
+	if (k == FAST_NO || b[1] >= 0x80)
+		return 0;
+	return k != FAST_MEMARG ? 2 : b[2] < 0x80 ? 3 : 0;
+}
+
 /* The same, with the bulk of real code (numeric and parameterless ops,
  * index ops, i32.const and memory accesses with one-byte immediates)
  * decoded inline: every body is read twice at load, three times when
@@ -287,8 +302,8 @@ static inline ep_status insn_decode(const ep_module *m, size_t *pos, size_t end,
 	size_t p = *pos;
 	if (end <= m->len && p + 2 < end) {
 		const uint8_t *b = m->bytes + p;
-		unsigned k = insn_fast[b[0]];
-		if (k == FAST_NONE || (k != FAST_NO && b[1] < 0x80 && (k != FAST_MEMARG || b[2] < 0x80))) {
+		unsigned k = insn_fast[b[0]], n = insn_fast_len(b);
+		if (n) {
 			in->op = b[0];
 			in->off = p;
 			in->a = k == FAST_INDEX || k == FAST_MEMARG ? b[1] : 0;
@@ -299,7 +314,7 @@ static inline ep_status insn_decode(const ep_module *m, size_t *pos, size_t end,
 			in->targets_off = 0;
 			in->bt_kind = 0;
 			in->bt = 0;
-			*pos = p + (k == FAST_NONE ? 1 : k == FAST_MEMARG ? 3 : 2);
+			*pos = p + n;
 			return EP_OK;
 		}
 	}

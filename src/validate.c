@@ -597,6 +597,12 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			continue;
 		}
+		if (op == 0x20 && in.a < nlocals && v->nvals < v->vals_cap) {
+			/* local.get, the commonest instruction, in place. */
+			v->vals[v->nvals++] = in.a < ft->nparams ? ft->types[in.a]
+				: f->local_types[in.a - ft->nparams];
+			continue;
+		}
 		if (op >= 0x28 && op <= 0x3e) {
 			const memsig *s = &memsigs[op - 0x28];
 			if ((st = need_memory(v)))
