@@ -5,7 +5,10 @@
  * branch resolution (forward jumps patched at their label), immediates
  * decoded once, fuel costs per straight-line block, and the peepholes that
  * make the code register-like. It may assume the body is valid: validate.c
- * has run. It never touches runtime objects.
+ * has run. It never touches runtime objects. A function is lowered on its
+ * first call (module.c's module_code, from exec.c's slow path) or by
+ * ep_module_lower; at load only a body long enough to break the block cost
+ * limit is, so that limit stays a load-time error.
  *
  * Register-like code: local.get emits nothing; the value stays "lazy", a
  * reference to the local's slot, until something forces it into its stack
