@@ -2,7 +2,8 @@
  * edgeplug.h - the embedding API of the edgeplug WebAssembly engine.
  *
  * An engine holds the allocator every byte goes through. A module is a
- * decoded, validated and lowered binary; it is immutable and can be
+ * decoded and validated binary whose functions are lowered to internal code
+ * on their first call (ep_module_lower: all at once); it can be
  * instantiated many times. A store owns runtime objects (instances,
  * functions, tables, memories, globals) and the execution stacks; one store
  * is used by one thread at a time. Calls return an ep_status; when an
@@ -19,7 +20,9 @@
  *
  * Threads. An engine and everything made from it (modules, stores,
  * linkers, WASI contexts, runtime objects) may be used by one thread at a
- * time: calls on them must not overlap. Engines share nothing: separate
+ * time: calls on them must not overlap. (A call writes to its module, which
+ * keeps the code of each function lowered on first call: stores of one
+ * engine share modules, and one thread at a time is what makes that safe.) Engines share nothing: separate
  * engines on separate threads are fully independent (the library has no
  * global mutable state). The exceptions are ep_store_interrupt and
  * ep_wasi_interrupt, which any thread or a signal handler may call at any
@@ -181,10 +184,15 @@ EP_API void ep_engine_set_runtime_limit(ep_engine *engine, size_t limit);
  * when the allocator or the byte limit refuses. */
 EP_API void *ep_engine_realloc(ep_engine *engine, void *ptr, size_t osize, size_t nsize);
 
-/* Modules: decode, validate and lower. The bytes are copied: the caller
- * may free or reuse them as soon as this returns. On failure *out is NULL
- * and err says why and where (EP_ERR_MALFORMED or EP_ERR_INVALID with the
- * byte offset, EP_ERR_NOMEM, EP_ERR_ARG). */
+/* Modules: decode and validate every function; each is lowered to internal
+ * code on its first call (ep_module_lower: now). The bytes are copied: the
+ * caller may free or reuse them as soon as this returns. On failure *out
+ * is NULL and err says why and where (EP_ERR_MALFORMED or EP_ERR_INVALID
+ * with the byte offset, EP_ERR_NOMEM, EP_ERR_ARG). Lowering costs no fuel;
+ * when it runs out of memory, the call that needed it (ep_call, ep_resume,
+ * ep_instantiate's start function) ends with EP_ERR_NOMEM, "out of memory
+ * lowering function N", not a trap, and is not resumable; the store can
+ * be called again. */
 EP_API ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t len,
                                 ep_module **out, ep_error *err);
 /* The same without the copy, for modules in flash or in a const array: the
@@ -196,6 +204,11 @@ EP_API ep_status ep_module_load(ep_engine *engine, const uint8_t *bytes, size_t 
  * once. Saves len bytes of engine memory against ep_module_load. */
 EP_API ep_status ep_module_load_static(ep_engine *engine, const uint8_t *bytes, size_t len,
                                        ep_module **out, ep_error *err);
+/* Lowers every function not yet lowered, so that no later call allocates
+ * for code (what ep_module_load did before lowering became lazy): for
+ * embedders who want every allocation up front. EP_ERR_NOMEM leaves the
+ * module usable, the rest still lowered on first call. */
+EP_API ep_status ep_module_lower(ep_module *m, ep_error *err);
 /* Frees the module; every instance made from it must be gone first (its
  * store freed). NULL is ignored. */
 EP_API void ep_module_free(ep_module *module);

@@ -425,6 +425,29 @@ ep_status insn_decode_full(const ep_module *m, size_t *pos, size_t end, insn *in
 	return EP_OK;
 }
 
+/* FAST_NONE 1: numeric ops, unreachable, nop, else, end, return, drop,
+ * select, ref.is_null; FAST_INDEX 2: br, br_if, call, local.*, global.*,
+ * table.get/set, ref.func; FAST_I32 3: i32.const; FAST_MEMARG 4: loads
+ * and stores. */
+const uint8_t insn_fast[256] = {
+	1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 2, 0, 1,   /* 0x00 */
+	2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0,   /* 0x10 */
+	2, 2, 2, 2, 2, 2, 2, 0, 4, 4, 4, 4, 4, 4, 4, 4,   /* 0x20 */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0,   /* 0x30 */
+	0, 3, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x70 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0xa0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0xb0 */
+	1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0xc0 */
+	0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0xd0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0xe0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0xf0 */
+};
+
 uint32_t insn_br_table_target(const ep_module *m, size_t *pos)
 {
 	uint32_t v = 0;
@@ -553,6 +576,13 @@ static ep_status scan_expr(dec *d, rd *r, bool is_body)
 	for (;;) {
 		if (r->pos >= r->end)
 			return is_body ? missing_end(d, r) : unexpected_end(r, r->pos);
+		/* Most instructions need nothing here but their length. */
+		size_t p = r->pos;
+		unsigned n;
+		if (p + 2 < r->end && scan_class[r->b[p]] == SC_NONE && (n = insn_fast_len(r->b + p))) {
+			r->pos = p + n;
+			continue;
+		}
 		TRY(insn_decode(d->m, &r->pos, r->end, &in, r->func, r->err));
 		/* Prefixed opcodes are 0xFC00 | sub, beyond the table. */
 		unsigned cls = in.op < 256 ? scan_class[in.op] : SC_PREFIXED;

@@ -276,6 +276,18 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
  * reports the handler table (computed goto needs the labels of this
  * function).
  */
+/* The code of f on its first call, lowered now (module.c). */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static const lowered *first_code(ep_func *f, ep_error *err)
+{
+	const lowered *lw = module_code(f->inst->module, f->index, err);
+	if (lw)
+		f->code = lw;
+	return lw;
+}
+
 static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 {
 #if !EP_SWITCH_DISPATCH
@@ -316,7 +328,10 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	frame *frames = s->frames;
 	uint32_t depth = s->depth;
 	const uint32_t max_depth = s->limits.max_call_depth;
-	slot *const stack_end = s->stack + s->limits.max_stack_slots;
+	/* Never UINT32_MAX slots: a call to lowered_pending must always fail
+	 * the stack check (do_call). */
+	slot *const stack_end = s->stack + (s->limits.max_stack_slots < UINT32_MAX
+		? s->limits.max_stack_slots : UINT32_MAX - 1);
 	ep_instance *inst = frames[depth - 1].func->inst;
 	/*
 	 * Fuel is charged against a local chunk of the budget (at most
@@ -1154,6 +1169,13 @@ do_call:
 	{
 		const lowered *lw = callee->code;
 		if (depth >= max_depth || lw->frame_slots > (size_t)(stack_end - nfp)) {
+			if (lw == &lowered_pending) {
+				/* The first call: lower, then check again. Lowering
+				 * costs no fuel, so the fuel used is as if eager. */
+				if (!first_code(callee, err))
+					goto lower_failed;
+				goto do_call;
+			}
 			trap = EP_TRAP_STACK_EXHAUSTED;
 			goto trap;
 		}
@@ -1238,6 +1260,12 @@ trap:
 	if (err)
 		err->trap = trap;
 	return EP_ERR_TRAP;
+lower_failed:
+	/* Out of memory lowering a callee: the call ends (not suspended, no
+	 * trap: err says EP_ERR_NOMEM and which function). */
+	s->fuel_used = USED();
+	s->depth = 0;
+	return EP_ERR_NOMEM;
 trap_reported:
 	/* call_host already filled err. */
 	s->fuel_used = USED();
@@ -1283,6 +1311,8 @@ ep_status exec_call(ep_store *s, ep_func *f, ep_error *err)
 		return trap == EP_TRAP_NONE ? EP_OK : EP_ERR_TRAP;
 	}
 	const lowered *lw = f->code;
+	if (lw == &lowered_pending && !(lw = first_code(f, err)))
+		return EP_ERR_NOMEM;
 	if (s->limits.max_call_depth == 0 || lw->frame_slots > s->limits.max_stack_slots) {
 		ep_fail(err, EP_ERR_TRAP, SIZE_MAX, f->index, "call stack exhausted in function %u",
 		        (unsigned)f->index);

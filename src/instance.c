@@ -980,7 +980,7 @@ static ep_status build(ep_store *s, const ep_module *m, const ep_extern *imports
 		f->type = &m->types[m->funcs[i].type];
 		f->inst = inst;
 		f->index = i;
-		f->code = m->funcs[i].code;
+		f->code = m->funcs[i].code ? m->funcs[i].code : &lowered_pending;
 		inst->funcs[i] = f;
 	}
 

@@ -128,7 +128,7 @@ typedef struct func {
 	uint8_t *local_types;        /* nlocals entries */
 	size_t body_off, body_len;   /* bytes after the local declarations, up to and including the final end */
 	size_t entry_off;            /* offset of the code entry (its size field), for messages */
-	lowered *code;               /* set by lower.c */
+	lowered *code;               /* set by lower.c on the first call; NULL before */
 } func;
 
 typedef struct global {
@@ -218,9 +218,19 @@ bool decode_name(const uint8_t *b, size_t end, size_t *pos, size_t *off, uint32_
 /* validate.c: exactly the spec's validation rules. */
 ep_status validate_module(const ep_module *m, ep_error *err);
 
-/* lower.c: translates each validated body into internal code. */
+/* lower.c: translates validated bodies into internal code. lower_module
+ * runs at load and lowers only what could fail for a reason other than
+ * memory; lower_func_now lowers function funcidx (sets its code). Until
+ * then a function's ep_func holds lowered_pending, which sends its first
+ * call to module_code (module.c) through the loop's slow path. */
 ep_status lower_module(ep_module *m, ep_error *err);
+ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err);
 void lowered_free(ep_engine *e, lowered *code);
+extern const lowered lowered_pending;
+/* module.c: the code of defined function funcidx, lowered now if it was not
+ * yet (the module's only change after load); NULL with err filled
+ * (EP_ERR_NOMEM) when lowering fails. */
+const lowered *module_code(const ep_module *m, uint32_t funcidx, ep_error *err);
 
 /* ---- instruction decoder (decode.c), shared by all passes over bodies ---- */
 
@@ -259,26 +269,52 @@ enum { BT_EMPTY = 0, BT_VAL = 1, BT_TYPE = 2 };
 ep_status insn_decode_full(const ep_module *m, size_t *pos, size_t end, insn *in,
                            uint32_t funcidx, ep_error *err);
 
-/* The same, with the bulk of real code (numeric ops, and index ops with a
- * one-byte index) decoded inline: every body is read three times at load. */
+/* How insn_decode reads an opcode inline (decode.c's table): 0 not at all,
+ * else its immediates when they are one-byte LEBs. */
+enum { FAST_NO = 0, FAST_NONE, FAST_INDEX, FAST_I32, FAST_MEMARG };
+extern const uint8_t insn_fast[256];
+
+/* The length of the instruction at b (three bytes readable) when insn_fast
+ * covers it, else 0. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline unsigned insn_fast_len(const uint8_t *b)
+{
+	unsigned k = insn_fast[b[0]];
+	if (k == FAST_NONE)
+		return 1;
+	if (k == FAST_NO || b[1] >= 0x80)
+		return 0;
+	return k != FAST_MEMARG ? 2 : b[2] < 0x80 ? 3 : 0;
+}
+
+/* The same, with the bulk of real code (numeric and parameterless ops,
+ * index ops, i32.const and memory accesses with one-byte immediates)
+ * decoded inline: every body is read twice at load, three times when
+ * lowered. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline ep_status insn_decode(const ep_module *m, size_t *pos, size_t end, insn *in,
                                     uint32_t funcidx, ep_error *err)
 {
 	size_t p = *pos;
-	if (end <= m->len && p + 1 < end) {
-		uint8_t op = m->bytes[p], next = m->bytes[p + 1];
-		bool numeric = op >= 0x45 && op <= 0xc4;
-		bool indexed = (op >= 0x20 && op <= 0x24) || op == 0x0c || op == 0x0d || op == 0x10;
-		if (numeric || (indexed && next < 0x80)) {
-			in->op = op;
+	if (end <= m->len && p + 2 < end) {
+		const uint8_t *b = m->bytes + p;
+		unsigned k = insn_fast[b[0]], n = insn_fast_len(b);
+		if (n) {
+			in->op = b[0];
 			in->off = p;
-			in->a = numeric ? 0 : next;
-			in->b = in->count = 0;
-			in->imm = 0;
+			in->a = k == FAST_INDEX || k == FAST_MEMARG ? b[1] : 0;
+			in->b = k == FAST_MEMARG ? b[2] : 0;
+			in->count = 0;
+			/* A one-byte i32.const is its low 7 bits, sign-extended. */
+			in->imm = k == FAST_I32 ? (uint32_t)((int32_t)(b[1] ^ 0x40) - 0x40) : 0;
 			in->targets_off = 0;
 			in->bt_kind = 0;
 			in->bt = 0;
-			*pos = p + (numeric ? 1 : 2);
+			*pos = p + n;
 			return EP_OK;
 		}
 	}

@@ -5,7 +5,10 @@
  * branch resolution (forward jumps patched at their label), immediates
  * decoded once, fuel costs per straight-line block, and the peepholes that
  * make the code register-like. It may assume the body is valid: validate.c
- * has run. It never touches runtime objects.
+ * has run. It never touches runtime objects. A function is lowered on its
+ * first call (module.c's module_code, from exec.c's slow path) or by
+ * ep_module_lower; at load only a body long enough to break the block cost
+ * limit is, so that limit stays a load-time error.
  *
  * Register-like code: local.get emits nothing; the value stays "lazy", a
  * reference to the local's slot, until something forces it into its stack
@@ -98,23 +101,33 @@ static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 
 /* ---- emitting ---- */
 
+/* The code buffer is full: double it. Out of line, so that put stays a
+ * compare and a store wherever it is inlined. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool grow_code(lower *L)
+{
+	size_t n = L->capcells ? L->capcells * 2 : 64;
+	cell *q = n > SIZE_MAX / sizeof(cell) ? NULL
+		: ep_realloc(L->e, L->code, L->capcells * sizeof(cell), n * sizeof(cell));
+	if (!q) {
+		L->nomem = true;
+		return false;
+	}
+	L->code = q;
+	L->capcells = n;
+	return true;
+}
+
 /* Called for every cell: keep it inline even at -Os. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline void put(lower *L, uint32_t v)
 {
-	if (L->ncells == L->capcells) {
-		size_t n = L->capcells ? L->capcells * 2 : 64;
-		cell *q = n > SIZE_MAX / sizeof(cell) ? NULL
-			: ep_realloc(L->e, L->code, L->capcells * sizeof(cell), n * sizeof(cell));
-		if (!q) {
-			L->nomem = true;
-			return;
-		}
-		L->code = q;
-		L->capcells = n;
-	}
+	if (L->ncells == L->capcells && !grow_code(L))
+		return;
 	L->code[L->ncells++].s = v;
 }
 
@@ -1162,7 +1175,12 @@ void lowered_free(ep_engine *e, lowered *lw)
 	ep_free(e, lw, sizeof *lw);
 }
 
-ep_status lower_module(ep_module *m, ep_error *err)
+/* No stack has UINT32_MAX slots free (exec.c caps it below), so a call to
+ * this fails the loop's stack check and takes its slow path, which lowers
+ * the function: the first call costs one compare more, later ones nothing. */
+const lowered lowered_pending = { .frame_slots = UINT32_MAX };
+
+ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err)
 {
 	lower L;
 	memset(&L, 0, sizeof L);
@@ -1170,23 +1188,31 @@ ep_status lower_module(ep_module *m, ep_error *err)
 	L.e = m->engine;
 	L.err = err;
 	exec_handlers(&L.handlers);
-	ep_status st = EP_OK;
-#if EP_HANDLER_ABSOLUTE && UINTPTR_MAX > 0xffffffffu
-	/* Absolute handler cells need the loop's code below 4 GiB. */
-	for (int i = 0; L.handlers.base && i < OP_COUNT; i++)
-		if ((uintptr_t)(L.handlers.base + L.handlers.offsets[i]) > UINT32_MAX)
-			return ep_fail(err, EP_ERR_LIMIT, SIZE_MAX, UINT32_MAX,
-			               "interpreter loaded above 4 GiB: build exec.c with -fPIE");
-#endif
-	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && st == EP_OK; i++) {
-		st = lower_func(&L, i);
-		if (L.code) {
-			ep_free(L.e, L.code, L.capcells * sizeof(cell));
-			L.code = NULL;
-		}
-	}
+	ep_status st = lower_func(&L, funcidx);
+	ep_free(L.e, L.code, L.capcells * sizeof(cell));
 	ep_free(L.e, L.src, (size_t)L.capsrc * sizeof *L.src);
 	ep_free(L.e, L.ctls, (size_t)L.capctls * sizeof *L.ctls);
 	ep_free(L.e, L.fix, (size_t)L.capfix * sizeof *L.fix);
+	return st;
+}
+
+ep_status lower_module(ep_module *m, ep_error *err)
+{
+#if EP_HANDLER_ABSOLUTE && UINTPTR_MAX > 0xffffffffu
+	/* Absolute handler cells need the loop's code below 4 GiB. */
+	exec_table h;
+	exec_handlers(&h);
+	for (int i = 0; h.base && i < OP_COUNT; i++)
+		if ((uintptr_t)(h.base + h.offsets[i]) > UINT32_MAX)
+			return ep_fail(err, EP_ERR_LIMIT, SIZE_MAX, UINT32_MAX,
+			               "interpreter loaded above 4 GiB: build exec.c with -fPIE");
+#endif
+	/* Only a body of at least EP_MAX_BLOCK_COST bytes (an instruction
+	 * takes one at least) can hit the block limit: lowering it now keeps
+	 * that a load-time error. The rest wait for their first call. */
+	ep_status st = EP_OK;
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && st == EP_OK; i++)
+		if (m->funcs[i].body_len + m->funcs[i].nlocals / 8 >= EP_MAX_BLOCK_COST)
+			st = lower_func_now(m, i, err);
 	return st;
 }

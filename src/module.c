@@ -1,6 +1,7 @@
 /*
  * module.c - the module above the stages: the load pipeline (decode, then
- * validate, then lower, then the name section), free, and every public
+ * validate, then lower what must be, then the name section; every other
+ * body is lowered on its first call, module_code), free, and every public
  * query of a loaded module, plus the names of statuses, traps, types,
  * features and sections. The stages never call each other; only this file
  * calls them.
@@ -109,6 +110,16 @@ static ep_status read_names(ep_module *m, ep_error *err)
 
 /* ---- load and free ---- */
 
+/* Lowering on first call is the one write to a loaded module, hence the
+ * cast: the API's "used by one thread at a time" covers it. */
+const lowered *module_code(const ep_module *m, uint32_t funcidx, ep_error *err)
+{
+	ep_module *w = (ep_module *)m;
+	if (!w->funcs[funcidx].code && lower_func_now(w, funcidx, err) != EP_OK)
+		return NULL;
+	return w->funcs[funcidx].code;
+}
+
 /* Frees all the module holds, the struct included. */
 static void module_destroy(ep_module *m)
 {
@@ -180,6 +191,15 @@ ep_status ep_module_load_static(ep_engine *engine, const uint8_t *bytes, size_t 
                                 ep_module **out, ep_error *err)
 {
 	return load(engine, bytes, len, false, out, err);
+}
+
+ep_status ep_module_lower(ep_module *m, ep_error *err)
+{
+	for (uint32_t i = m ? m->nfunc_imports : 0; m && i < m->nfuncs; i++)
+		if (!module_code(m, i, err))
+			return EP_ERR_NOMEM;
+	return m ? EP_OK : ep_fail(err, EP_ERR_ARG, SIZE_MAX, UINT32_MAX,
+	                           "ep_module_lower: module is required");
 }
 
 void ep_module_free(ep_module *m)

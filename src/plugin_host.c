@@ -326,8 +326,14 @@ static ep_status build(ep_plugin *p, const ep_plugin_source *src, uint64_t hold,
 
 	st = (p->host.flags & EP_PLUGIN_NO_COPY ? ep_module_load_static : ep_module_load)(
 		e, src->wasm, src->wasm_len, &v->module, err);
-	if (st != EP_OK) {
+	if (st != EP_OK)
 		v->module = NULL;
+	/* All the code is made at open (and reload), as the runtime budget
+	 * was always meant to see it, so no call fails for want of memory to
+	 * lower a function. */
+	else
+		st = ep_module_lower(v->module, err);
+	if (st != EP_OK) {
 		st = prefix(err, st, name);
 		goto out;
 	}

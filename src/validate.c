@@ -582,10 +582,25 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 
 		if (op >= 0x45 && op <= 0xc4) {
 			const numsig *s = &numsigs[op - 0x45];
+			/* Operands of the right types on top, within the frame:
+			 * the result takes the first one's place (no pop, no push). */
+			size_t top = v->nvals, n = s->b ? 2 : 1;
+			if (top >= v->ctls[v->nctls - 1].height + n && v->vals[top - n] == s->a &&
+			    (!s->b || v->vals[top - 1] == s->b)) {
+				v->nvals = top - n + 1;
+				v->vals[top - n] = s->r;
+				continue;
+			}
 			if (s->b && (st = pop(v, s->b)))
 				return st;
 			if ((st = pop(v, s->a)) || (st = push(v, s->r)))
 				return st;
+			continue;
+		}
+		if (op == 0x20 && in.a < nlocals && v->nvals < v->vals_cap) {
+			/* local.get, the commonest instruction, in place. */
+			v->vals[v->nvals++] = in.a < ft->nparams ? ft->types[in.a]
+				: f->local_types[in.a - ft->nparams];
 			continue;
 		}
 		if (op >= 0x28 && op <= 0x3e) {

@@ -847,6 +847,105 @@ static void test_static_load(void)
 	free(bytes);
 }
 
+/* ---- lowering on first call ---- */
+
+/* What lowering every function not yet lowered adds to the engine. */
+static size_t lower_rest(ep_engine *e, ep_module *m)
+{
+	size_t before = ep_engine_bytes(e);
+	ep_error err = fresh();
+	CHECK(ep_module_lower(m, &err) == EP_OK, "ep_module_lower: %s", err.msg);
+	return ep_engine_bytes(e) - before;
+}
+
+/* Calls name() -> one i32 and says how many bytes of code the call made. */
+static size_t lazy_call(ep_engine *e, ep_store *s, ep_instance *inst, const char *name,
+                        int32_t want)
+{
+	size_t before = ep_engine_bytes(e);
+	ep_error err = fresh();
+	int32_t got = 0;
+	CHECK(call1(s, inst, name, NULL, 0, &got, &err) == EP_OK && got == want,
+	      "%s: %d (%s)", name, (int)got, err.msg);
+	return ep_engine_bytes(e) - before;
+}
+
+static void test_lazy(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/lazy.wasm", fixture_dir);
+	size_t len;
+	uint8_t *bytes = read_file(path, &len);
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_error err = fresh();
+	ep_module *m = NULL, *ref = NULL;
+	ep_store *s = ep_store_new(e, NULL), *s2 = ep_store_new(e, NULL);
+	ep_instance *inst = NULL, *inst2 = NULL;
+	if (!s || !s2 || ep_module_load(e, bytes, len, &m, &err) != EP_OK ||
+	    ep_module_load(e, bytes, len, &ref, &err) != EP_OK ||
+	    ep_instantiate(s, m, NULL, 0, &inst, &err) != EP_OK ||
+	    ep_instantiate(s2, ref, NULL, 0, &inst2, &err) != EP_OK)
+		FATAL("lazy.wasm", err.msg);
+	/* The start function ran (lowered on its call); the rest of ref,
+	 * lowered now, is what m's first calls must add up to. */
+	size_t rest = lower_rest(e, ref);
+	CHECK(rest > 0 && lower_rest(e, ref) == 0, "ep_module_lower: %zu bytes, then again", rest);
+
+	size_t total = 0, d = lazy_call(e, s, inst, "g", 5);
+	CHECK(d > 0, "the start function did not run, or g was lowered before: %zu", d);
+	total += d;
+	d = lazy_call(e, s, inst, "g", 5);
+	CHECK(d == 0, "g lowered twice: %zu bytes", d);
+	d = lazy_call(e, s, inst, "a", 7);
+	CHECK(d > 0, "call: %zu bytes", d);
+	total += d;
+	d = lazy_call(e, s, inst, "b", 11);
+	CHECK(d > 0, "call_indirect: %zu bytes", d);
+	total += d;
+	d = lazy_call(e, s, inst, "b", 11);
+	CHECK(d == 0, "call_indirect lowered twice: %zu", d);
+
+	/* A funcref from ref.func, first called by the host. */
+	ep_value r[1];
+	size_t before = ep_engine_bytes(e);
+	CHECK(ep_call(s, export_func(inst, "ref"), NULL, 0, r, 1, &err) == EP_OK && r[0].of.ref,
+	      "ref: %s", err.msg);
+	ep_value v[1];
+	CHECK(r[0].of.ref && ep_call(s, r[0].of.ref, NULL, 0, v, 1, &err) == EP_OK &&
+	      v[0].of.i32 == 13, "ref.func'd function: %s", err.msg);
+	total += ep_engine_bytes(e) - before;
+
+	/* never is not lowered yet: under a runtime limit that leaves no room,
+	 * its first call fails cleanly, and works once the room is back. */
+	ep_engine_set_runtime_limit(e, ep_engine_bytes(e));
+	ep_value arg = i32v(3), res[1];
+	ep_func *never = export_func(inst, "never");
+	err = fresh();
+	ep_status st = ep_call(s, never, &arg, 1, res, 1, &err);
+	CHECK(st == EP_ERR_NOMEM && err.status == EP_ERR_NOMEM && err.trap == EP_TRAP_NONE &&
+	      strstr(err.msg, "out of memory lowering function 8") && one_line(&err),
+	      "never under the limit: %s, trap %d, \"%s\"", ep_status_name(st), err.trap, err.msg);
+	ep_engine_set_runtime_limit(e, 0);
+	before = ep_engine_bytes(e);
+	CHECK(ep_call(s, never, &arg, 1, res, 1, &err) == EP_OK && ep_engine_bytes(e) > before,
+	      "never after the limit: %s", err.msg);
+	total += ep_engine_bytes(e) - before;
+	/* Lazily or up front, the same code. */
+	CHECK(lower_rest(e, m) == 0 && total == rest, "lowered on first call %zu bytes, up front %zu",
+	      total, rest);
+	/* A second instance shares the module's code: nothing more. */
+	ep_instance *inst3;
+	CHECK(ep_instantiate(s2, m, NULL, 0, &inst3, &err) == EP_OK &&
+	      lazy_call(e, s2, inst3, "a", 7) == 0, "second instance: %s", err.msg);
+	ep_store_free(s);
+	ep_store_free(s2);
+	ep_module_free(m);
+	ep_module_free(ref);
+	CHECK(ep_engine_bytes(e) == 0, "lazy: %zu bytes left", ep_engine_bytes(e));
+	ep_engine_free(e);
+	free(bytes);
+}
+
 int main(int argc, char **argv)
 {
 	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/api";
@@ -862,5 +961,6 @@ int main(int argc, char **argv)
 	CHECK(ep_engine_bytes(e) == 0, "%zu bytes left", ep_engine_bytes(e));
 	ep_engine_free(e);
 	test_static_load();
+	test_lazy();
 	return check_summary();
 }

@@ -143,7 +143,10 @@ static void run(refuser *r, outcome *o)
 	               : !(e = ep_engine_new(refusing_alloc, r)))
 		goto done;
 	o->stage = LOAD;
-	if ((o->st = ep_module_load(e, wasm, wasm_len, &m, &o->err)) != EP_OK)
+	/* The linker's way lowers every function up front, the other on
+	 * first call: the sweeps refuse lowering in both places. */
+	if ((o->st = ep_module_load(e, wasm, wasm_len, &m, &o->err)) != EP_OK ||
+	    (use_linker && (o->st = ep_module_lower(m, &o->err)) != EP_OK))
 		goto done;
 	if (ep_module_import_count(m) > sizeof imports / sizeof *imports)
 		FATAL("survey.wasm", "more imports than the test has room for");
@@ -242,11 +245,11 @@ static bool sane_message(const ep_error *err)
 
 /* Kinds of clean ending, for the tally. */
 enum ending { E_SETUP_NULL, E_SETUP_NOMEM, E_HOST_TRAP, E_MALLOC_NULL, E_ERRNO, E_ABSORBED,
-              E_COUNT };
+              E_LOWER, E_COUNT };
 
 static const char *const ending_names[] = {
 	"constructor NULL", "setup EP_ERR_NOMEM", "host trap",
-	"program: malloc NULL", "program: errno ENOMEM", "absorbed"
+	"program: malloc NULL", "program: errno ENOMEM", "absorbed", "lowering EP_ERR_NOMEM"
 };
 
 /* Classifies a run whose Nth allocation was refused; NULL when it ended
@@ -296,6 +299,11 @@ static const char *judge(const outcome *o, const char *expect, enum ending *end,
 	if (o->st == EP_ERR_TRAP && o->err.trap == EP_TRAP_HOST &&
 	    strstr(o->err.msg, "out of memory")) {
 		*end = E_HOST_TRAP;
+		return NULL;
+	}
+	if (o->st == EP_ERR_NOMEM && o->err.trap == EP_TRAP_NONE &&
+	    strstr(o->err.msg, "out of memory lowering function")) {
+		*end = E_LOWER;
 		return NULL;
 	}
 	if (o->st == EP_ERR_TRAP && o->err.trap == EP_TRAP_EXIT) {
@@ -483,14 +491,32 @@ static void test_many_args(void)
 	if (!s || !imp.of.func || ep_instantiate(s, m, &imp, 1, &inst, &err) != EP_OK ||
 	    !ep_instance_export(inst, "f", 1, &f))
 		FATAL("the 17-argument module does not instantiate", NULL);
+	/* f is lowered on its first call: refusing the k-th allocation from
+	 * here fails its lowering (a clean EP_ERR_NOMEM, the host not
+	 * called) until k is past what lowering asks for; then the refusal
+	 * meets the host call. */
+	long k = 1;
+	for (; k < 100; k++) {
+		r.fail_at = r.calls + k;
+		st = ep_call(s, f.of.func, NULL, 0, NULL, 0, &err);
+		if (st != EP_ERR_NOMEM)
+			break;
+		CHECK(err.trap == EP_TRAP_NONE && strstr(err.msg, "out of memory lowering function 1")
+		      && many_calls == 0 && r.refused, "lowering refused: trap %d \"%s\"", err.trap,
+		      err.msg);
+	}
+	/* (Lowering absorbs a refused shrink of its code buffer: then the
+	 * call went through.) */
+	CHECK(k > 1 && k < 100, "lowering f took %ld allocations", k - 1);
+	int good = many_calls;
 	r.fail_at = r.calls + 1;
 	st = ep_call(s, f.of.func, NULL, 0, NULL, 0, &err);
 	CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_HOST && strstr(err.msg, "out of memory") &&
-	      many_calls == 0, "17 arguments, allocator refusing: status %d trap %d \"%s\"", st,
+	      many_calls == good, "17 arguments, allocator refusing: status %d trap %d \"%s\"", st,
 	      err.trap, err.msg);
 	r.fail_at = 0;
 	st = ep_call(s, f.of.func, NULL, 0, NULL, 0, &err);
-	CHECK(st == EP_OK && many_calls == 1, "17 arguments: status %d, %d good calls", st,
+	CHECK(st == EP_OK && many_calls == good + 1, "17 arguments: status %d, %d good calls", st,
 	      many_calls);
 	ep_store_free(s);
 	ep_module_free(m);
@@ -553,8 +579,12 @@ static void sweep_all(const char *expect, int fd0)
 	 * arguments fit on the stack; test_many_args refuses one that does.) */
 	CHECK(tally[0][E_SETUP_NOMEM] > 0 && tally[0][E_ERRNO] > 0,
 	      "%sthe sweep missed setup or WASI-call refusals", way);
-	CHECK(tally[1][E_MALLOC_NULL] > 0, "%sno refusal made the program's malloc return NULL",
-	      way);
+	/* Lowered on first call (not the linker's way), a refusal after
+	 * memory.grow's meets the lowering of the program's error path. */
+	CHECK(tally[1][use_linker ? E_MALLOC_NULL : E_LOWER] > 0,
+	      "%sno refusal made the program's malloc return NULL (or failed a lowering)", way);
+	CHECK(!use_linker || tally[0][E_LOWER] + tally[1][E_LOWER] == 0,
+	      "%sa call lowered code after ep_module_lower", way);
 }
 
 int main(int argc, char **argv)
