@@ -11,6 +11,8 @@
 #   make test BOARD=rpi-zero  a board of boards/ (docs/boards.md), tests under qemu
 #   make size-check [BOARD=...]  the size gate: size/budgets, size/report-BOARD.txt
 #   make bench [BOARD=...]  the benchmark suite (docs/performance.md); bench-smoke: checks only
+#   make bench-compare [BASE=32a44bf] [BOARD=...]  this engine against an older commit's, side
+#                       by side (workloads and real programs); bench-compare-smoke: checks only
 #   make manifests      build the example plugins of manifests/ and check their sha256
 #   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz; fuzz-smoke: 10 s each
 #   make difftest [DIFF_MODULES=2000 DIFF_START=0]  random modules (wasm-opt -ttf) run in
@@ -675,11 +677,42 @@ bench: $(B)/edgeplug
 bench-smoke: $(B)/edgeplug
 	$(BENCH_RUN) --smoke
 
+# bench-compare: this tree's edgeplug against the one of commit BASE (issue
+# 12), built in a git worktree build/base-HASH (kept and reused), on every
+# bench workload and on sessions of the real programs of test-programs
+# (built by tests/programs/run.sh), interleaved, with callgrind counts;
+# results in build/bench-compare[/BOARD]/. bench-compare-smoke: one run on
+# tiny inputs, checks only. BASE_MAKE: extra make arguments for the old tree.
+BASE ?= 32a44bf
+BASE_HASH = $(shell git rev-parse --verify --short=12 '$(BASE)^{commit}' 2>/dev/null)
+BASE_TREE = build/base-$(BASE_HASH)
+BASE_EP = $(BASE_TREE)/build/$(BOARD)/edgeplug
+bench-compare-base:
+	@[ -n "$(BASE_HASH)" ] || { echo "bench-compare: BASE=$(BASE) is not a commit" >&2; exit 2; }
+	@git worktree prune
+	@if [ ! -d $(BASE_TREE) ]; then git worktree add --detach $(BASE_TREE) $(BASE_HASH); fi
+	@[ "$$(git -C $(BASE_TREE) rev-parse --short=12 HEAD)" = "$(BASE_HASH)" ] || \
+		{ echo "bench-compare: $(BASE_TREE) is not at $(BASE_HASH)" >&2; exit 2; }
+	@# Later bases build libsodium from the fetched source: lend them ours.
+	@if [ -d build/src ] && [ ! -e $(BASE_TREE)/build/src ]; then \
+		mkdir -p $(BASE_TREE)/build && cp -a build/src $(BASE_TREE)/build/; fi
+	$(MAKE) --no-print-directory -C $(BASE_TREE) BOARD=$(BOARD) $(BASE_MAKE) build/$(BOARD)/edgeplug
+COMPARE_RUN = python3 tests/bench/compare.py --board $(BOARD) --base $(BASE_EP) --new $(B)/edgeplug \
+	--base-label $(BASE_HASH) --new-label "$$(git describe --always --dirty)" --clang "sh tests/wasm-cc" \
+	--native-cc "$(CROSS)gcc $(CPUFLAGS)" --qemu "$(QEMU)" $(BENCH_ARGS)
+bench-compare-programs: $(B)/edgeplug
+	@PROGRAMS_BUILD_ONLY=1 B=$(B) QEMU="$(QEMU)" WASI_CC="$(WASI_CC)" sh tests/programs/run.sh
+bench-compare: $(B)/edgeplug bench-compare-base bench-compare-programs
+	$(COMPARE_RUN)
+bench-compare-smoke: $(B)/edgeplug bench-compare-base bench-compare-programs
+	$(COMPARE_RUN) --smoke
+
 clean:
 	rm -rf build
 
 .PHONY: firmware-example firmware-run FORCE all lib lib-core core-firmware products dist install uninstall install-test man-test host host-build unit unit-tsan headers-test docs-example sign-unit spec spec-simd spec-switch test cli-test wasi-test limits-test test-programs \
-	plugin-test docs-test size-check demo clean bench bench-smoke fuzz fuzz-smoke manifests \
+	plugin-test docs-test size-check demo clean bench bench-smoke bench-compare bench-compare-smoke \
+	bench-compare-base bench-compare-programs fuzz fuzz-smoke manifests \
 	difftest difftest-smoke
 
 # Real programs (tests/programs/run.sh): Debian's bzip2, zlib and Lua sources

@@ -91,20 +91,21 @@ class Run:
 TIMEIT = None  # path of the built timeit helper (see timeit.c)
 
 
-def run_once(argv, tmpdir):
-    """Runs argv through timeit with stdin from /dev/null: wall time from
-    fork to reap and the command's own peak RSS (see timeit.c)."""
+def run_once(argv, tmpdir, stdin="/dev/null", cwd=None):
+    """Runs argv through timeit (in directory cwd, when given) with stdin
+    from a file: wall time from fork to reap and the command's own peak RSS
+    (see timeit.c). Its stdout and stderr stay in tmpdir until the next run."""
     res_path = os.path.join(tmpdir, "result")
     out_path = os.path.join(tmpdir, "stdout")
     err_path = os.path.join(tmpdir, "stderr")
     actions = [
-        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 0, stdin, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
         (os.POSIX_SPAWN_OPEN, 2, err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
     ]
     if os.path.exists(res_path):
         os.unlink(res_path)
-    full = [TIMEIT, res_path] + argv
+    full = [TIMEIT, res_path] + (["-C", cwd] if cwd else []) + argv
     pid = os.posix_spawn(TIMEIT, full, os.environ, file_actions=actions)
     _, status = os.waitpid(pid, 0)
     with open(out_path, errors="replace") as f:
@@ -199,22 +200,11 @@ def write_svg(path, rows, geo, title):
     left, right, top, bottom = 60, 20, 40, 110
     pw, ph = W - left - right, H - top - bottom
     vmax = max([r for _, r in bars] + [TARGET_RATIO, geo or 0]) * 1.12
-    # Grid lines at 1, 2 or 5 times a power of ten: four to ten of them.
-    mag = 10 ** math.floor(math.log10(vmax / 4))
-    step = next(m * mag for m in (1, 2, 5, 10) if vmax / (m * mag) <= 10)
 
     def y(v):
         return top + ph - v / vmax * ph
 
-    s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
-         f'viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="12">',
-         f'<rect width="{W}" height="{H}" fill="white"/>',
-         f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="15">{esc(title)}</text>']
-    v = 0.0
-    while v <= vmax:
-        s.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{W - right}" y2="{y(v):.1f}" stroke="#ddd"/>')
-        s.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}x</text>')
-        v += step
+    s = svg_start(W, H, left, right, vmax, y, title)
     bw = pw / len(bars)
     for i, (name, r) in enumerate(bars):
         x = left + i * bw + bw * 0.15
@@ -237,6 +227,24 @@ def write_svg(path, rows, geo, title):
     s.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(s) + "\n")
+
+
+def svg_start(W, H, left, right, vmax, y, title):
+    """The opening of a bar chart W x H: white canvas, title, and grid lines
+    from 0 to vmax (y maps a value to its height) at 1, 2 or 5 times a power
+    of ten, four to ten of them, labelled as ratios."""
+    mag = 10 ** math.floor(math.log10(vmax / 4))
+    step = next(m * mag for m in (1, 2, 5, 10) if vmax / (m * mag) <= 10)
+    s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
+         f'viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="12">',
+         f'<rect width="{W}" height="{H}" fill="white"/>',
+         f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="15">{esc(title)}</text>']
+    v = 0.0
+    while v <= vmax:
+        s.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{W - right}" y2="{y(v):.1f}" stroke="#ddd"/>')
+        s.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}x</text>')
+        v += step
+    return s
 
 
 # A white outline behind a label keeps it readable over the bars.
@@ -590,12 +598,17 @@ def main(argv):
 
     # One check per workload and runner, per startup program and per loader.
     checks = len(plan) * len(runners) + (len(plan) if wasi_ok else 0) + len(startup) + len(load) + 1
-    failed = len(failures)
+    return finish("bench", checks, failures)
+
+
+def finish(who, checks, failures):
+    """Lists the failures, prints the last line "WHO: N passed, M failed"
+    and returns the exit status: 1 if any check failed."""
     if failures:
         print(f"\n{len(failures)} failure(s):")
         for line in failures:
             print(f"  {line}")
-    print(f"bench: {max(checks - failed, 0)} passed, {failed} failed")
+    print(f"{who}: {max(checks - len(failures), 0)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 

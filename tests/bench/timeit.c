@@ -1,17 +1,20 @@
 /* timeit.c - the harness's process timer: runs a command and writes one
  * line "EXIT NANOSECONDS PEAK_RSS_KB" to a file. Built for the host.
  *
- *     timeit RESULT_FILE COMMAND [ARG...]
+ *     timeit RESULT_FILE [-C DIR] COMMAND [ARG...]
  *
  * It exists for the peak RSS: Linux gives an exec'd process the high-water
  * mark of the address space it replaced, so a child of the Python harness
  * would report the harness's own tens of MB. A child forked from this small
  * program starts from almost nothing. Timing here, around fork and wait4,
  * also leaves the harness's own start-up out of the numbers. EXIT is the
- * command's exit code, 128+N for a signal, 127 if it could not be run. */
+ * command's exit code, 128+N for a signal, 127 if it could not be run.
+ * -C DIR runs the command in DIR (the real programs of compare.py work in
+ * a scratch directory each). */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -20,8 +23,14 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fputs("usage: timeit RESULT_FILE COMMAND [ARG...]\n", stderr);
+	const char *dir = NULL;
+	int cmd = 2;
+	if (argc > 3 && strcmp(argv[2], "-C") == 0) {
+		dir = argv[3];
+		cmd = 4;
+	}
+	if (argc <= cmd) {
+		fputs("usage: timeit RESULT_FILE [-C DIR] COMMAND [ARG...]\n", stderr);
 		return 64;
 	}
 	struct timespec t0, t1;
@@ -32,8 +41,12 @@ int main(int argc, char **argv)
 		return 71;
 	}
 	if (pid == 0) {
-		execvp(argv[2], argv + 2);
-		perror(argv[2]);
+		if (dir && chdir(dir) != 0) {
+			perror(dir);
+			_exit(127);
+		}
+		execvp(argv[cmd], argv + cmd);
+		perror(argv[cmd]);
 		_exit(127);
 	}
 	int status;

@@ -13,7 +13,8 @@
 # per package, under a lock so that two runs never fetch at the same time);
 # builds to build/programs/{wasm,native}, rebuilt when older than this
 # script; each run's scratch files to build/programs/run.
-# The last line is always "N passed, M failed"; exits 1 if M > 0.
+# The last line is always "N passed, M failed"; exits 1 if M > 0
+# (PROGRAMS_BUILD_ONLY=1: fetch and build only).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -144,6 +145,12 @@ echo "building"
 	WEXTRA=
 }
 built_or_stop
+# PROGRAMS_BUILD_ONLY=1: fetch and build, run nothing (make bench-compare
+# runs the builds itself, tests/bench/compare.py).
+if [ -n "${PROGRAMS_BUILD_ONLY:-}" ]; then
+	echo "built the programs in $P"
+	exit 0
+fi
 
 # ---- running both builds ----
 # Per-case settings, back to these defaults after every case:
