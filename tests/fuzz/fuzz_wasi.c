@@ -393,7 +393,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (int p0 = 0; p0 < 2; p0++) {
 		build_module(&w, p0 ? "wasi_unstable" : "wasi_snapshot_preview1");
 		ep_error err;
-		if (ep_module_load(engine, w.b, w.n, &module[p0], &err) != EP_OK) {
+		/* Lowered whole now: code lowered on a first call stays with the
+		 * module, and each run must give back every byte it took. */
+		if (ep_module_load(engine, w.b, w.n, &module[p0], &err) != EP_OK ||
+		    ep_module_lower(module[p0], &err) != EP_OK) {
 			fprintf(stderr, "fuzz_wasi: the trampoline module: %s\n", err.msg);
 			abort();
 		}
