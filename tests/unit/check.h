@@ -61,6 +61,16 @@ static inline int check_summary(void)
 }
 
 /* Fixture NAME ($fixture_dir/NAME.wasm), loaded into e. */
+/* An i32 argument or expected result, with the rest of the value zeroed. */
+static inline ep_value val_i32(int32_t v)
+{
+	ep_value x;
+	memset(&x, 0, sizeof x);
+	x.type = EP_I32;
+	x.of.i32 = v;
+	return x;
+}
+
 static inline ep_module *load_fixture(ep_engine *e, const char *name)
 {
 	char path[512];

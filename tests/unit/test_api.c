@@ -45,15 +45,6 @@ static ep_func *export_func(const ep_instance *inst, const char *name)
 	return x.of.func;
 }
 
-static ep_value i32v(int32_t v)
-{
-	ep_value x;
-	memset(&x, 0, sizeof x);
-	x.type = EP_I32;
-	x.of.i32 = v;
-	return x;
-}
-
 /* Calls name(args) -> one i32 result, or returns the status. */
 static ep_status call1(ep_store *s, ep_instance *inst, const char *name, const ep_value *args,
                        size_t nargs, int32_t *result, ep_error *err)
@@ -191,7 +182,7 @@ static void test_constructors(void)
 	      ep_memory_size(m) == 2 * 65536, "grow to the cap: %s", err.msg);
 
 	ep_global *g;
-	ep_value bad = i32v(1);
+	ep_value bad = val_i32(1);
 	bad.type = 0x40;
 	EXPECT(ep_global_create(s, bad, 0, &g, &err), &err, EP_ERR_ARG, "global of type 0x40",
 	       "unknown value type");
@@ -222,7 +213,7 @@ static void test_constructors(void)
 	       "table, starved", "memory");
 	EXPECT(ep_memory_create(s, 1, 0, 0, &m, &err), &err, EP_ERR_NOMEM, "memory, starved",
 	       "memory");
-	EXPECT(ep_global_create(s, i32v(1), 0, &g, &err), &err, EP_ERR_NOMEM, "global, starved",
+	EXPECT(ep_global_create(s, val_i32(1), 0, &g, &err), &err, EP_ERR_NOMEM, "global, starved",
 	       "memory");
 	EXPECT(ep_func_create_host(s, &ok, nop_fn, NULL, &fn, &err), &err, EP_ERR_NOMEM,
 	       "host function, starved", "memory");
@@ -320,7 +311,7 @@ static void test_linker(ep_engine *e)
 	if (st != EP_OK)
 		FATAL("instantiate with stubs", err.msg);
 	int32_t r = 0;
-	ep_value args[2] = { i32v(2), i32v(40) };
+	ep_value args[2] = { val_i32(2), val_i32(40) };
 	st = call1(s, inst, "call_add", args, 2, &r, &err);
 	CHECK(st == EP_OK && r == 42 && n.add == 1, "call_add: %s %d, %d calls", err.msg, r, n.add);
 	st = call1(s, inst, "call_missing", NULL, 0, &r, &err);
@@ -459,10 +450,10 @@ static void test_link_modules(ep_engine *e)
 	      strstr(err.msg, "already defined"), "define_instance twice: %s", err.msg);
 	CHECK(ep_linker_instantiate(l, s, user, &ui, &err) == EP_OK, "user: %s", err.msg);
 	int32_t r = 0;
-	ep_value a[2] = { i32v(5), i32v(0) };
+	ep_value a[2] = { val_i32(5), val_i32(0) };
 	CHECK(call1(s, ui, "run", a, 1, &r, &err) == EP_OK && r == 5 * 2 + 100 + 5 * 2,
 	      "run(5) = %d (%s)", r, err.msg);
-	ep_value p[2] = { i32v(300), i32v(77) };
+	ep_value p[2] = { val_i32(300), val_i32(77) };
 	uint8_t byte = 0;
 	CHECK(call1(s, ui, "poke", p, 2, NULL, &err) == EP_OK &&
 	      ep_memory_read(ep_instance_memory(li), 300, &byte, 1) == 0 && byte == 77,
@@ -479,7 +470,7 @@ static void test_link_modules(ep_engine *e)
 	ep_instance_export(li, "twice", 5, &twice);
 	ep_instance_export(li, "table", 5, &table);
 	ep_extern mem = { EP_EXTERN_MEMORY, { .memory = ep_memory_new(s, 1, 0, 0) } };
-	ep_value base = i32v(1000);
+	ep_value base = val_i32(1000);
 	ep_extern g = { EP_EXTERN_GLOBAL, { .global = ep_global_new(s, base, 1) } };
 	CHECK(ep_linker_define(l, "lib", "twice", &twice, &err) == EP_OK &&
 	      ep_linker_define(l, "lib", "table", &table, &err) == EP_OK &&
@@ -650,14 +641,14 @@ static void test_objects(ep_engine *e)
 	 * same addresses wherever the base went. */
 	ep_memory_write(mem, 1000, "marker", 7);
 	int32_t r = 0;
-	ep_value three = i32v(3);
+	ep_value three = val_i32(3);
 	CHECK(call1(s, inst, "grow", &three, 1, &r, &err) == EP_OK && r == 1 &&
 	      ep_memory_pages(mem) == 4 && ep_memory_size(mem) == 4 * size, "grow: %d", r);
 	CHECK(ep_memory_read(mem, 1000, buf, 7) == 0 && strcmp(buf, "marker") == 0,
 	      "marker after grow: %.7s", buf);
 	CHECK(ep_memory_read(mem, 4 * size - 1, buf, 1) == 0 && buf[0] == 0 &&
 	      ep_memory_read(mem, 4 * size, buf, 1) == -1, "the new end");
-	ep_value at = i32v(1000);
+	ep_value at = val_i32(1000);
 	CHECK(call1(s, inst, "load8", &at, 1, &r, &err) == EP_OK && r == 'm', "wasm reads %d", r);
 	uint32_t old = 0;
 	ep_status st = ep_memory_grow(s, mem, 1, &old, &err);
@@ -673,9 +664,9 @@ static void test_objects(ep_engine *e)
 	int mut = -1;
 	ep_global_type(gi.of.global, &vt, &mut);
 	CHECK(vt == EP_I64 && mut == 0, "gi: %#x %d", vt, mut);
-	CHECK(ep_global_set(gm.of.global, i32v(9), &err) == EP_OK &&
+	CHECK(ep_global_set(gm.of.global, val_i32(9), &err) == EP_OK &&
 	      call1(s, inst, "get_gm", NULL, 0, &r, &err) == EP_OK && r == 9, "gm set to 9: %d", r);
-	ep_value v64 = i32v(1);
+	ep_value v64 = val_i32(1);
 	v64.type = EP_I64;
 	st = ep_global_set(gm.of.global, v64, &err);
 	CHECK(st == EP_ERR_ARG && strstr(err.msg, "holds i32, not i64") &&
@@ -742,7 +733,7 @@ static void test_two_stores(ep_engine *e)
 	    ep_linker_instantiate(l, c, m, &ic, &err) != EP_OK)
 		FATAL("three instances", err.msg);
 	ep_store_set_fuel(a, 500);
-	ep_value big = i32v(1000000), small = i32v(1000);
+	ep_value big = val_i32(1000000), small = val_i32(1000);
 	int32_t r = -1;
 	ep_status st = call1(a, ia, "spin", &big, 1, &r, &err);
 	CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_FUEL, "a runs out: %s", err.msg);
@@ -754,7 +745,7 @@ static void test_two_stores(ep_engine *e)
 	      ep_store_fuel_used(c));
 	CHECK(ep_store_fuel_left(b) == UINT64_MAX && ep_store_fuel_used(a) <= 500 + 10000,
 	      "budgets apart: a used %" PRIu64, ep_store_fuel_used(a));
-	ep_value args[2] = { i32v(1), i32v(2) };
+	ep_value args[2] = { val_i32(1), val_i32(2) };
 	st = call1(b, ib, "call_add", args, 2, &r, &err);
 	CHECK(st == EP_OK && r == 3 && count_b == 1 && count_a == 0, "b's data: %d %d", count_a,
 	      count_b);
@@ -918,7 +909,7 @@ static void test_lazy(void)
 	/* never is not lowered yet: under a runtime limit that leaves no room,
 	 * its first call fails cleanly, and works once the room is back. */
 	ep_engine_set_runtime_limit(e, ep_engine_bytes(e));
-	ep_value arg = i32v(3), res[1];
+	ep_value arg = val_i32(3), res[1];
 	ep_func *never = export_func(inst, "never");
 	err = fresh();
 	ep_status st = ep_call(s, never, &arg, 1, res, 1, &err);

@@ -123,20 +123,11 @@ static ep_status define_sensor(ep_linker *l, void *user_data, ep_error *err)
 	return ep_linker_define_func(l, "sensor", "read", &t, sensor_read, user_data, err);
 }
 
-static ep_value i32(int32_t v)
-{
-	ep_value x;
-	memset(&x, 0, sizeof x);
-	x.type = EP_I32;
-	x.of.i32 = v;
-	return x;
-}
-
 /* The plugin's result of export name(arg) (name takes an i32 when has_arg);
  * INT32_MIN when the call fails. */
 static int32_t call_i32(ep_plugin *p, const char *name, int has_arg, int32_t arg)
 {
-	ep_value a = i32(arg), r;
+	ep_value a = val_i32(arg), r;
 	ep_error err;
 	if (ep_plugin_call(p, name, has_arg ? &a : NULL, has_arg, &r, 1, &err) != EP_OK)
 		return INT32_MIN;
@@ -282,7 +273,7 @@ static void test_open(const ep_trust_store *t)
 	CHECK(the_sensor.reads == 0, "no sensor reads at open");
 
 	/* The entry: on_tick(5) reads the sensor once: 1 * 100 + 42. */
-	ep_value a = i32(5), r;
+	ep_value a = val_i32(5), r;
 	st = ep_plugin_call_entry(p, &a, 1, &r, 1, &err);
 	CHECK(st == EP_OK && r.of.i32 == 142, "on_tick(5): %d %s", r.of.i32, err.msg);
 	CHECK(the_sensor.reads == 1, "one read: %d", the_sensor.reads);
@@ -295,7 +286,7 @@ static void test_open(const ep_trust_store *t)
 	CHECK(rep.total_fuel_used == ep_store_fuel_used(ep_plugin_store(p)), "total fuel");
 	/* More work costs more fuel, by a fixed amount per turn. */
 	uint64_t f5 = rep.fuel_used;
-	a = i32(105);
+	a = val_i32(105);
 	ep_plugin_call_entry(p, &a, 1, &r, 1, &err);
 	ep_plugin_get_report(p, &rep);
 	CHECK(rep.fuel_used > f5 && (rep.fuel_used - f5) % 100 == 0, "fuel for 100 more turns: %"
@@ -523,7 +514,7 @@ static void test_fuel(const ep_trust_store *t)
 	if (!ref || !p)
 		FATAL("open v1 twice", err.msg);
 	/* The reference: on_tick(1000) with no budget. */
-	ep_value a = i32(1000), r, r2;
+	ep_value a = val_i32(1000), r, r2;
 	ep_plugin_report rep;
 	ep_plugin_call_entry(ref, &a, 1, &r, 1, &err);
 	ep_plugin_get_report(ref, &rep);
@@ -578,11 +569,11 @@ static void test_fuel(const ep_trust_store *t)
 	CHECK(!ep_plugin_suspended(p), "abandoned");
 	CHECK(call_i32(p, "ticks", 0, 0) == before + 1, "the abandoned tick's effect stays");
 	ep_plugin_set_call_fuel(p, UINT64_MAX);
-	a = i32(1);
+	a = val_i32(1);
 	CHECK(ep_plugin_call_entry(p, &a, 1, &r2, 1, &err) == EP_OK, "a new call after abandon");
 	/* A reload is refused while a call is suspended. */
 	ep_plugin_set_call_fuel(p, 50);
-	a = i32(1000);
+	a = val_i32(1000);
 	ep_plugin_call_entry(p, &a, 1, &r2, 1, &err);
 	st = ep_plugin_reload(p, &v2.src, &err);
 	CHECK(st == EP_ERR_ARG && contains(err.msg, "suspended") && ep_plugin_suspended(p),
@@ -612,7 +603,7 @@ static void test_fuel(const ep_trust_store *t)
 		CHECK(st == EP_ERR_TRAP && !ep_plugin_suspended(p), "resume stops at 300: %s", err.msg);
 		ep_plugin_get_report(p, &rep);
 		CHECK(rep.fuel_used <= 300 && rep.fuel_used > 200, "call used %" PRIu64, rep.fuel_used);
-		a = i32(3);
+		a = val_i32(3);
 		ep_plugin_set_call_fuel(p, UINT64_MAX);
 		CHECK(ep_plugin_call_entry(p, &a, 1, &r2, 1, &err) == EP_OK, "a small call fits: %s",
 		      err.msg);
@@ -632,7 +623,7 @@ static void test_fuel(const ep_trust_store *t)
 		CHECK(rep.wall_ms >= 100 && rep.wall_ms < 5000, "stopped after %" PRIu64 " ms",
 		      rep.wall_ms);
 		/* Sliced calls cost what unsliced ones do. */
-		a = i32(1000);
+		a = val_i32(1000);
 		st = ep_plugin_call_entry(p, &a, 1, &r2, 1, &err);
 		ep_plugin_get_report(p, &rep);
 		CHECK(st == EP_OK && rep.fuel_used == whole, "sliced fuel %" PRIu64 " vs %" PRIu64,
@@ -673,7 +664,7 @@ static void test_reload(const ep_trust_store *t)
 	ep_plugin *p = open_src(e, &h, &v1.src, &st, &err);
 	if (!p)
 		FATAL("open v1", err.msg);
-	ep_value a = i32(0), r;
+	ep_value a = val_i32(0), r;
 	ep_plugin_call_entry(p, &a, 1, &r, 1, &err);
 	CHECK(r.of.i32 == 142, "v1 tick: %d", r.of.i32);
 
@@ -703,7 +694,7 @@ static void test_reload(const ep_trust_store *t)
 	expect_reload_fails(p, "_initialize trap", &inittrap.src, EP_ERR_TRAP, "inittrap.ini");
 	CHECK(ep_plugin_reload(p, NULL, &err) == EP_ERR_ARG, "reload NULL");
 	/* The old version kept its state through all of that: tick 2. */
-	a = i32(0);
+	a = val_i32(0);
 	ep_plugin_call_entry(p, &a, 1, &r, 1, &err);
 	CHECK(r.of.i32 == 242, "v1 second tick: %d", r.of.i32);
 
@@ -750,7 +741,7 @@ static int lifecycle(refuser *f, const ep_trust_store *t, int *clean)
 	ep_plugin_host h = host_for(t, 0);
 	ep_error err;
 	ep_status st;
-	ep_value a = i32(200), r;
+	ep_value a = val_i32(200), r;
 	ep_plugin *p = open_src(e, &h, &v1.src, &st, &err);
 	if (!p) {
 		*clean = st != EP_OK && err.msg[0] && !contains(err.msg, "internal");
