@@ -97,6 +97,9 @@ OPT_SMALL := -Os $(CONSERVE_STACK)
 # function. LTO=0 turns it off; the sanitizer builds (clang) never use it.
 LTO ?= $(if $(filter 1,$(SANITIZE)),0,1)
 LTO_CFLAGS := $(if $(filter 1,$(LTO)),-flto -ffat-lto-objects)
+# Links of test programs against the fat objects: gcc's linker plugin would
+# otherwise optimise the library again at every link (slower, and it warns).
+NO_LTO_LINK := $(if $(filter 1,$(LTO)),-fno-lto)
 LDFLAGS := $(LDSTATIC) $(if $(filter 1,$(SANITIZE)),,$(BOARD_LDFLAGS)) -Wl,--gc-sections $(SANFLAGS)
 
 ENGINE_SRC := src/alloc.c src/sort.c src/module.c src/decode.c src/validate.c src/lower.c src/exec.c src/instance.c src/linker.c src/host.c
@@ -245,7 +248,7 @@ $(WASM_DIR)/unit/%.wasm: tests/unit/%.c
 
 $(B)/unit/%: tests/unit/%.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(UNIT_FLAGS) -O1 -g $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+	$(CC) $(CFLAGS_COMMON) $(UNIT_FLAGS) -O1 -g $(LDFLAGS) $(NO_LTO_LINK) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
 # The threading promise of include/edgeplug.h, with real threads.
 $(B)/unit/test_threads: UNIT_FLAGS := -pthread
@@ -272,7 +275,7 @@ docs-example-%: $(B)/libedgeplug.a $(SODIUM_LIB)
 	@awk '/^```c$$/ { c = 1; next } /^```text$$/ { t = 1; next } /^```/ { c = t = 0; next } \
 		c { print > "$(B)/docs-example/$*/embed.c" } t { print > "$(B)/docs-example/$*/want" }' \
 		docs/$*.md
-	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $(CPUFLAGS) -Iinclude -O1 $(LDFLAGS) \
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror $(CPUFLAGS) -Iinclude -O1 $(LDFLAGS) $(NO_LTO_LINK) \
 		-o $(B)/docs-example/$*/embed $(B)/docs-example/$*/embed.c $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 	@$(QEMU) $(B)/docs-example/$*/embed > $(B)/docs-example/$*/got && \
 		cmp -s $(B)/docs-example/$*/want $(B)/docs-example/$*/got || \
@@ -296,7 +299,7 @@ endif
 
 $(B)/spec-runner: tests/spec/runner.c $(B)/libedgeplug.a $(SODIUM_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
+	$(CC) $(CFLAGS_COMMON) -O2 $(LDFLAGS) $(NO_LTO_LINK) -o $@ $< $(B)/libedgeplug.a $(SODIUM_LIB) -lm
 
 # test_sign again in the host build (EP_SIGNING): keygen and signing.
 sign-unit:
@@ -546,7 +549,7 @@ CORE_MEMBERS = $(subst $(space),|,$(strip $(notdir $(ENGINE_SRC:.c=)) fmt))
 # lose them (it saves 0.2 KB).
 core-firmware: $(B)/core-firmware
 $(B)/core-firmware: size/core-firmware.c $(B)/$(LIB_NAME) $(HDRS)
-	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) $(if $(filter 1,$(LTO)),-fno-lto) \
+	$(CC) $(CFLAGS_COMMON) $(OPT_SMALL) $(SMALL_CPUFLAGS) $(LDFLAGS) $(NO_LTO_LINK) \
 		-Wl,-Map,$@.map -o $@ $< $(B)/$(LIB_NAME) -lm
 	$(CROSS)strip $@
 

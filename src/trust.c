@@ -91,7 +91,7 @@ static int load_pub(int fd, const char *path, ep_pubkey *k, char *why, size_t wh
 {
 	char buf[KEYFILE_MAX + 1], perr[160];
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 
 	if (fstat(fd, &st) != 0)
 		return say(why, whylen, "%s: cannot stat: %s", path, ep_strerror(errno));

@@ -123,10 +123,11 @@ static ep_status decode_keep(ep_engine *e, const void *p, size_t n, ep_module *m
 {
 	memset(m, 0, sizeof *m);
 	m->engine = e;
-	m->bytes = ep_alloc(e, n);
-	if (!m->bytes)
+	uint8_t *copy = ep_alloc(e, n);
+	if (!copy)
 		return EP_ERR_NOMEM;
-	memcpy(m->bytes, p, n);
+	memcpy(copy, p, n);
+	m->bytes = copy;
 	m->len = n;
 	return decode_module(m, err);
 }
