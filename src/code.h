@@ -8,10 +8,11 @@
  * a callee's frame starts at the caller's slot holding its first argument,
  * and results come back in the callee's slots 0..nresults-1.
  *
- * Every jump target and every fall-through after a conditional branch is a
- * fuel op (the start of a straight-line block), so branch ops charge their
- * destination block themselves and skip its fuel op: a loop iteration costs
- * no extra dispatch for metering. br_unless_raw is the one exception.
+ * Fuel is paid on the way into a straight-line block, by whoever enters it:
+ * each jump carries the cost of what it lands in after its distance, each
+ * conditional branch the cost of its fall-through too, and only a function's
+ * entry is a fuel op. Falling through a label costs nothing, so a loop
+ * iteration or an if costs no dispatch for metering (see lower.c).
  */
 #ifndef EP_CODE_H
 #define EP_CODE_H
@@ -67,19 +68,18 @@ struct lowered {
  */
 #define EP_OPS(X) \
 	/* control */ \
-	X(fuel)            /* cost: charge a straight-line block */ \
+	X(fuel)            /* cost: a function's entry block */ \
 	X(unreachable) \
-	X(jmp)             /* rel */ \
-	X(br_if)           /* a rel: jump if a != 0 */ \
-	X(br_unless)       /* a rel: jump if a == 0 */ \
-	X(br_unless_raw)   /* a rel: the same, but falls through to code that is no block start */ \
-	/* i32 compare and branch: a b rel, or a imm rel for the _i forms */ \
-	X(br_eq) X(br_ne) X(br_lt_s) X(br_lt_u) X(br_gt_s) X(br_gt_u) \
-	X(br_le_s) X(br_le_u) X(br_ge_s) X(br_ge_u) \
+	X(jmp)             /* rel cost */ \
+	X(br_if)           /* a rel cost fcost: jump if a != 0, fcost if not */ \
+	X(br_unless)       /* a rel cost fcost: jump if a == 0 */ \
+	X(br_unless_raw)   /* a rel cost: the same, but falls through into copies for free */ \
+	/* i32 compare and branch: a b rel cost fcost, or a imm rel cost fcost for the _i forms */ \
+	X(br_eq) X(br_ne) X(br_lt_s) X(br_lt_u) X(br_le_s) X(br_le_u) \
 	X(br_eq_i) X(br_ne_i) X(br_lt_s_i) X(br_lt_u_i) X(br_gt_s_i) X(br_gt_u_i) \
 	X(br_le_s_i) X(br_le_u_i) X(br_ge_s_i) X(br_ge_u_i) \
-	X(add_i_br_ne_i)   /* d a imm k rel: d = a + imm, jump if d != k */ \
-	X(br_table)        /* a n rel*(n+1): last is the default */ \
+	X(add_i_br_ne_i)   /* d a imm k rel cost fcost: d = a + imm, jump if d != k */ \
+	X(br_table)        /* a n (rel cost)*(n+1): last is the default */ \
 	X(ret) \
 	X(ret_1)           /* a: return the one result in a */ \
 	X(call)            /* funcidx base */ \

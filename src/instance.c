@@ -661,6 +661,7 @@ void ep_abandon(ep_store *s)
 		return;
 	s->suspended = false;
 	s->bulk_partial = false;
+	s->susp_charge = 0;
 	s->susp_pc = NULL;
 	s->susp_fp = NULL;
 	s->susp_entry = NULL;

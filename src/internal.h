@@ -435,6 +435,9 @@ struct ep_store {
 	bool bulk_partial;
 	uint64_t bulk_done;
 	const void *susp_pc;
+	/* Out of fuel entering a block at susp_pc: its cost, paid first on
+	 * resuming (exec.c); 0 otherwise. */
+	uint32_t susp_charge;
 	slot *susp_fp;
 	ep_func *susp_entry;
 	ep_instance *instances;

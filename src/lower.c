@@ -20,9 +20,16 @@
  *
  * Fuel: every instruction except block, loop, else and end costs one unit,
  * and a function's entry one more per 8 declared locals (zeroing them).
- * Each straight-line block starts with a fuel op carrying the cost of the
- * whole block; blocks start at function entry, at every label (loop header,
- * block/if end, else) and after a conditional branch (br_if, if). Bulk
+ * Code is cut into straight-line blocks, each ending at a branch: a block
+ * runs from its start to the next branch out of it (br, br_if, br_table,
+ * if, return, unreachable) with nothing in between that can leave it. A
+ * label (loop header, block/if end, else) does not end one: the code before
+ * it falls through into it, and a jump to it enters the block partway.
+ * Whoever enters a block pays what is left of it from that point, so the
+ * cost is an operand of every way in: the function's entry fuel op, each
+ * jump for its target, and each conditional branch for its fall-through as
+ * well. Costs are known only when a block ends, so cost cells are recorded
+ * (block, prefix) and filled in when the function is done. Bulk
  * instructions add a cost from their operands at run time (exec.c).
  */
 #include "code.h"
@@ -35,6 +42,8 @@ typedef struct ctl {
 	uint32_t base;            /* stack height below the block's params */
 	uint32_t nparams, nresults;
 	size_t label;             /* loop: cell index of the header */
+	uint32_t label_blk;       /* loop: the block the header lies in */
+	uint32_t label_pre;       /* loop: that block's cost before the header */
 	size_t if_fix;            /* if: rel cell of its br_unless, SIZE_MAX once placed */
 	size_t if_op;             /* if: op cell of that br_unless */
 	uint32_t fixups;          /* forward jumps to the end: list head, UINT32_MAX = none */
@@ -44,6 +53,11 @@ typedef struct fixup {
 	size_t op, rel;           /* op cell and its rel operand cell */
 	uint32_t next;
 } fixup;
+
+/* A cost cell to fill in: what is left of block blk after its first pre units. */
+typedef struct costfix {
+	uint32_t cell, blk, pre;
+} costfix;
 
 typedef struct lower {
 	ep_module *m;
@@ -62,8 +76,12 @@ typedef struct lower {
 	uint32_t nctls, capctls;
 	fixup *fix;
 	uint32_t nfix, capfix;
-	size_t fuel_op;           /* op cell of the current block's fuel op */
-	uint32_t fuel_count;      /* instructions counted since it */
+	uint32_t blk;             /* the current straight-line block */
+	uint32_t fuel_count;      /* its cost so far */
+	uint32_t *blk_cost;       /* the cost of each block that has ended */
+	uint32_t capblk;
+	costfix *cfx;
+	uint32_t ncfx, capcfx;
 	size_t last_dst;          /* cell of the last instruction's destination, or SIZE_MAX */
 	size_t last_const;        /* op cell of a constant that can still be folded, or SIZE_MAX */
 	size_t last_const_end;    /* the cell after it */
@@ -131,9 +149,14 @@ static inline void put(lower *L, uint32_t v)
 	L->code[L->ncells++].s = v;
 }
 
-static void put_rel(lower *L, int32_t v)
+/* A jump's distance and cost cells, both filled in later (patch, fill_costs). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void put_target(lower *L)
 {
-	put(L, (uint32_t)v);
+	put(L, 0);
+	put(L, 0);
 }
 
 static size_t emit(lower *L, enum op op)
@@ -245,29 +268,67 @@ static bool local_is_lazy(lower *L, uint32_t x)
 
 /* ---- blocks, labels and fuel ---- */
 
-static void start_block(lower *L)
+/* The current block ends (at a branch, or where nothing falls through). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void next_block(lower *L)
 {
-	/* An empty block that costs nothing can simply grow (labels stay valid). */
-	if (L->fuel_op != SIZE_MAX && L->fuel_op + 2 == L->ncells && L->fuel_count == 0)
+	if (!grow(L, (void **)&L->blk_cost, &L->capblk, L->blk + 1, sizeof *L->blk_cost))
 		return;
-	if (L->fuel_op != SIZE_MAX && !L->nomem)
-		L->code[L->fuel_op + 1].s = L->fuel_count;
-	L->fuel_op = emit(L, OP_fuel);
-	put(L, 0);
+	L->blk_cost[L->blk++] = L->fuel_count;
 	L->fuel_count = 0;
 }
 
-static void end_blocks(lower *L)
+/* Cost cell `cell` is to hold what is left of block blk after pre. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void cost_at(lower *L, size_t cell, uint32_t blk, uint32_t pre)
 {
-	if (L->fuel_op != SIZE_MAX && !L->nomem)
-		L->code[L->fuel_op + 1].s = L->fuel_count;
+	if (cell > UINT32_MAX)
+		L->nomem = true;
+	if (L->nomem || !grow(L, (void **)&L->cfx, &L->capcfx, L->ncfx + 1, sizeof *L->cfx))
+		return;
+	L->cfx[L->ncfx++] = (costfix){ (uint32_t)cell, blk, pre };
 }
 
-/* Places a label at the current point: a new straight-line block starts. */
+/* Cost cell `cell` enters the code at the current point. */
+static void cost_here(lower *L, size_t cell)
+{
+	cost_at(L, cell, L->blk, L->fuel_count);
+}
+
+/* A conditional branch was just emitted, its fall-through cost cell at
+ * `cell`: the block ends, and the fall-through enters the next at its start. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void fall_through(lower *L, size_t cell)
+{
+	next_block(L);
+	cost_here(L, cell);
+}
+
+/* Places a label at the current point. Jumps land on the next op, so no
+ * peephole may reach back across it. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static size_t place_label(lower *L)
 {
-	start_block(L);
-	return L->fuel_op;
+	L->last_dst = L->last_const = SIZE_MAX;
+	L->last_op_pos = L->prev_op_pos = SIZE_MAX;
+	L->last_op = L->prev_op = OP_COUNT;
+	return L->ncells;
+}
+
+/* Every block has ended: fill in the cost cells. */
+static void fill_costs(lower *L)
+{
+	next_block(L);
+	for (uint32_t i = 0; i < L->ncfx && !L->nomem; i++)
+		L->code[L->cfx[i].cell].s = L->blk_cost[L->cfx[i].blk] - L->cfx[i].pre;
 }
 
 static void patch(lower *L, size_t op, size_t rel, size_t target)
@@ -284,13 +345,16 @@ static void add_fixup(lower *L, ctl *c, size_t op, size_t rel)
 	c->fixups = L->nfix++;
 }
 
-/* Emits a jump (from op, with its rel cell) to the label of c. */
+/* Emits a jump (from op, with its rel cell and the cost cell after it) to
+ * the label of c. */
 static void jump_to(lower *L, ctl *c, size_t op, size_t rel)
 {
-	if (c->kind == K_LOOP)
+	if (c->kind == K_LOOP) {
 		patch(L, op, rel, c->label);
-	else
+		cost_at(L, rel + 1, c->label_blk, c->label_pre);
+	} else {
 		add_fixup(L, c, op, rel);
+	}
 }
 
 static uint32_t label_arity(const ctl *c)
@@ -329,7 +393,7 @@ static void emit_branch(lower *L, ctl *c)
 	branch_copy(L, c);
 	size_t op = emit(L, OP_jmp);
 	size_t rel = L->ncells;
-	put_rel(L, 0);
+	put_target(L);
 	jump_to(L, c, op, rel);
 }
 
@@ -349,13 +413,17 @@ static void set_unreachable(lower *L)
 	c->unreachable = true;
 	L->h = c->base;
 	L->lazy_lo = L->h;
+	/* Nothing falls through from here. */
+	next_block(L);
 }
 
-/* Resolves every forward jump to c's end at target. */
+/* Resolves every forward jump to c's end at target, the current point. */
 static void resolve_fixups(lower *L, ctl *c, size_t target)
 {
-	for (uint32_t f = c->fixups; f != UINT32_MAX; f = L->fix[f].next)
+	for (uint32_t f = c->fixups; f != UINT32_MAX; f = L->fix[f].next) {
 		patch(L, L->fix[f].op, L->fix[f].rel, target);
+		cost_here(L, L->fix[f].rel + 1);
+	}
 	c->fixups = UINT32_MAX;
 }
 
@@ -412,10 +480,22 @@ static enum op compare_inverse(enum op op)
 	return OP_COUNT;
 }
 
+/* Two slots compared with > or >= branch as < or <= with the operands
+ * swapped (compare_swaps): four handlers fewer. */
+static bool compare_swaps(enum op op)
+{
+	return op == OP_i32_gt_s || op == OP_i32_gt_u || op == OP_i32_ge_s || op == OP_i32_ge_u;
+}
+
 static enum op compare_branch(enum op op)
 {
+	static const uint8_t slots[] = {
+		OP_br_eq, OP_br_ne, OP_br_lt_s, OP_br_lt_u, OP_br_lt_s, OP_br_lt_u,
+		OP_br_le_s, OP_br_le_u, OP_br_le_s, OP_br_le_u,
+	};
+	_Static_assert(OP_i32_ge_u - OP_i32_eq == 9, "the i32 comparisons in wasm's order");
 	if (op >= OP_i32_eq && op <= OP_i32_ge_u)
-		return (enum op)(OP_br_eq + (op - OP_i32_eq));
+		return (enum op)slots[op - OP_i32_eq];
 	if (op >= OP_i32_eq_i && op <= OP_i32_ge_u_i)
 		return (enum op)(OP_br_eq_i + (op - OP_i32_eq_i));
 	return OP_COUNT;
@@ -440,7 +520,8 @@ static cond take_cond(lower *L, uint32_t value)
 }
 
 /* Emits a jump taken when c holds (when_true) or fails; returns its op cell
- * and sets *rel to the cell of its distance. */
+ * and sets *rel to the cell of its distance, which the taken and the
+ * fall-through costs follow. */
 static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 {
 	enum op op = c.cmp;
@@ -463,12 +544,18 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 			L->ncells = k + 4;
 		} else {
 			at = emit(L, compare_branch(op));
+			if (compare_swaps(op)) {
+				uint32_t t = c.a;
+				c.a = c.b;
+				c.b = t;
+			}
 			put(L, c.a);
 		}
 		put(L, c.b);
 	}
 	*rel = L->ncells;
-	put_rel(L, 0);
+	put_target(L);
+	put(L, 0);
 	return at;
 }
 
@@ -703,7 +790,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	L->lazy_lo = 0;
 	L->nctls = 0;
 	L->nfix = 0;
-	L->fuel_op = SIZE_MAX;
+	L->blk = 0;
+	L->ncfx = 0;
 	L->fuel_count = 0;
 	L->last_dst = L->last_const = SIZE_MAX;
 	L->last_op_pos = L->prev_op_pos = SIZE_MAX;
@@ -711,7 +799,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	L->nomem = false;
 
 	push_ctl(L, K_FUNC, 0, ft->nresults);
-	start_block(L);
+	emit(L, OP_fuel);
+	put(L, 0);
+	cost_here(L, 1);
 	/* Entering the function zeroes its declared locals (8-byte slots):
 	 * the entry block pays for them as memory.fill pays for its bytes,
 	 * one unit per 64 bytes, so a call's work is bounded by its fuel
@@ -761,8 +851,12 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			L->last_dst = L->last_const = SIZE_MAX;
 			if (!push_ctl(L, op == 0x02 ? K_BLOCK : K_LOOP, np, nr))
 				break;
-			if (op == 0x03)
-				L->ctls[L->nctls - 1].label = place_label(L);
+			if (op == 0x03) {
+				ctl *lc = &L->ctls[L->nctls - 1];
+				lc->label = place_label(L);
+				lc->label_blk = L->blk;
+				lc->label_pre = L->fuel_count;
+			}
 			break;
 		}
 		case 0x04: /* if */ {
@@ -776,7 +870,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 				break;
 			L->ctls[L->nctls - 1].if_op = bop;
 			L->ctls[L->nctls - 1].if_fix = rel;
-			start_block(L);
+			fall_through(L, rel + 2);
 			break;
 		}
 		case 0x05: /* else */ {
@@ -784,8 +878,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 				materialize(L);
 				size_t jop = emit(L, OP_jmp);
 				size_t rel = L->ncells;
-				put_rel(L, 0);
+				put_target(L);
 				add_fixup(L, c, jop, rel);
+				next_block(L);
 			}
 			c = &L->ctls[L->nctls - 1];
 			c->kind = K_ELSE;
@@ -798,13 +893,16 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			L->lazy_lo = L->h;
 			size_t target = place_label(L);
 			patch(L, c->if_op, c->if_fix, target);
+			cost_here(L, c->if_fix + 1);
 			c->if_fix = SIZE_MAX;
 			break;
 		}
 		case 0x0B: /* end */ {
 			if (L->nctls == 1) {
-				if (!c->unreachable)
+				if (!c->unreachable) {
 					return_values(L, c->nresults);
+					next_block(L);
+				}
 				size_t target = L->ncells;
 				if (c->fixups != UINT32_MAX) {
 					/* Branches to the function's end return. */
@@ -831,8 +929,10 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			if (c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX) {
 				size_t target = place_label(L);
 				resolve_fixups(L, c, target);
-				if (c->if_fix != SIZE_MAX)
+				if (c->if_fix != SIZE_MAX) {
 					patch(L, c->if_op, c->if_fix, target);
+					cost_here(L, c->if_fix + 1);
+				}
 			}
 			L->nctls--;
 			if (!reachable)
@@ -850,16 +950,19 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 				size_t rel;
 				size_t bop = emit_cond_jump(L, take_cond(L, cond), true, &rel);
 				jump_to(L, t, bop, rel);
+				fall_through(L, rel + 2);
 			} else {
-				/* Falls through into the copies, not a block start. */
+				/* Falls through into the copies and their jump, which
+				 * charges the target; its own jump is the fall-through. */
 				size_t bop = emit(L, OP_br_unless_raw);
 				put(L, cond);
 				size_t rel = L->ncells;
-				put_rel(L, 0);
+				put_target(L);
 				emit_branch(L, t);
 				patch(L, bop, rel, L->ncells);
+				fall_through(L, rel + 1);
+				place_label(L);
 			}
-			start_block(L);
 			break;
 		}
 		case 0x0E: /* br_table */ {
@@ -869,18 +972,20 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			size_t top = emit(L, OP_br_table);
 			put(L, idx);
 			put(L, n);
+			/* Each target: its distance and its cost. */
 			size_t rels = L->ncells;
 			for (uint32_t i = 0; i <= n; i++)
-				put_rel(L, 0);
+				put_target(L);
 			for (uint32_t i = 0; i <= n && !L->nomem; i++) {
 				uint32_t depth = i < n ? insn_br_table_target(m, &tpos) : in.a;
 				ctl *t = &L->ctls[L->nctls - 1 - depth];
 				if (branch_needs_copy(L, t)) {
-					/* A stub after the table copies the values, then jumps. */
-					patch(L, top, rels + i, L->ncells);
+					/* A stub after the table copies the values, then
+					 * jumps and pays there: the entry costs nothing. */
+					patch(L, top, rels + 2 * i, L->ncells);
 					emit_branch(L, t);
 				} else {
-					jump_to(L, t, top, rels + i);
+					jump_to(L, t, top, rels + 2 * i);
 				}
 			}
 			set_unreachable(L);
@@ -1137,7 +1242,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 	}
-	end_blocks(L);
+	fill_costs(L);
 	if (L->nomem)
 		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
 		               "out of memory lowering function %u", (unsigned)funcidx);
@@ -1193,6 +1298,8 @@ ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err)
 	ep_free(L.e, L.src, (size_t)L.capsrc * sizeof *L.src);
 	ep_free(L.e, L.ctls, (size_t)L.capctls * sizeof *L.ctls);
 	ep_free(L.e, L.fix, (size_t)L.capfix * sizeof *L.fix);
+	ep_free(L.e, L.blk_cost, (size_t)L.capblk * sizeof *L.blk_cost);
+	ep_free(L.e, L.cfx, (size_t)L.capcfx * sizeof *L.cfx);
 	return st;
 }
 
