@@ -52,7 +52,7 @@ ifeq ($(SANITIZE),1)
 include boards/x86_64.mk
 CC := clang
 B := build/sanitize
-SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -DEP_CHECKS=1
 LDSTATIC :=
 else
 include boards/$(BOARD).mk
@@ -469,7 +469,8 @@ manifests: $(MANIFEST_INI) $(MANIFEST_WASM)
 FUZZ_SECONDS ?= 60
 FUZZ_B := build/fuzz
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc -g -O1 \
-	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-DEP_CHECKS=1
 # The engine, WASI and the manifest parser: what the fuzzers reach (not the
 # signature layer, whose inputs are fixed-length hex checked by test_sign).
 FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_B)/obj/%.o,$(ENGINE_SRC) $(WASI_SRC) $(FMT_SRC) \

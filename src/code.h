@@ -66,7 +66,7 @@ struct lowered {
  * The numeric families come from tables in lower.c; control flow, calls and
  * memory/table operations are written by hand in exec.c.
  */
-#define EP_OPS(X) \
+#define EP_OPS(X, S) \
 	/* control */ \
 	X(fuel)            /* cost: a function's entry block */ \
 	X(unreachable) \
@@ -83,6 +83,7 @@ struct lowered {
 	X(ret) \
 	X(ret_1)           /* a: return the one result in a */ \
 	X(call)            /* funcidx base */ \
+	X(call_paid)       /* funcidx base: a call whose block paid the callee's entry */ \
 	X(call_indirect)   /* typeidx table a base */ \
 	/* moves and constants */ \
 	X(mov)             /* d a */ \
@@ -117,12 +118,15 @@ struct lowered {
 	X(table_init)      /* table seg a b n */ \
 	X(elem_drop)       /* seg */ \
 	/* numeric: binary d a b */ \
-	X(i32_eq) X(i32_ne) X(i32_lt_s) X(i32_lt_u) X(i32_gt_s) X(i32_gt_u) \
-	X(i32_le_s) X(i32_le_u) X(i32_ge_s) X(i32_ge_u) \
-	X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u) X(i64_gt_s) X(i64_gt_u) \
-	X(i64_le_s) X(i64_le_u) X(i64_ge_s) X(i64_ge_u) \
-	X(f32_eq) X(f32_ne) X(f32_lt) X(f32_gt) X(f32_le) X(f32_ge) \
-	X(f64_eq) X(f64_ne) X(f64_lt) X(f64_gt) X(f64_le) X(f64_ge) \
+	/* (S: > and >= of two slots, lowered as < and <= with the operands \
+	 * swapped, so no code runs them: only their _i forms have handlers) \
+	 */ \
+	X(i32_eq) X(i32_ne) X(i32_lt_s) X(i32_lt_u) S(i32_gt_s) S(i32_gt_u) \
+	X(i32_le_s) X(i32_le_u) S(i32_ge_s) S(i32_ge_u) \
+	X(i64_eq) X(i64_ne) X(i64_lt_s) X(i64_lt_u) S(i64_gt_s) S(i64_gt_u) \
+	X(i64_le_s) X(i64_le_u) S(i64_ge_s) S(i64_ge_u) \
+	X(f32_eq) X(f32_ne) X(f32_lt) S(f32_gt) X(f32_le) S(f32_ge) \
+	X(f64_eq) X(f64_ne) X(f64_lt) S(f64_gt) X(f64_le) S(f64_ge) \
 	X(i32_add) X(i32_sub) X(i32_mul) X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u) \
 	X(i32_and) X(i32_or) X(i32_xor) X(i32_shl) X(i32_shr_s) X(i32_shr_u) X(i32_rotl) X(i32_rotr) \
 	X(i64_add) X(i64_sub) X(i64_mul) X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u) \
@@ -168,7 +172,7 @@ struct lowered {
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,
-	EP_OPS(EP_OP_ENUM)
+	EP_OPS(EP_OP_ENUM, EP_OP_ENUM)
 #undef EP_OP_ENUM
 	OP_COUNT
 };

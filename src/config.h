@@ -66,6 +66,12 @@
 
 /* Dispatch: computed goto where the compiler has it (gcc, clang), a switch
  * otherwise. -DEP_SWITCH_DISPATCH=1 forces the switch to test that path. */
+/* Internal consistency checks that cost code and time: on in the sanitizer
+ * build (make SANITIZE=1), which runs every test with them. */
+#ifndef EP_CHECKS
+#define EP_CHECKS 0
+#endif
+
 #ifndef EP_SWITCH_DISPATCH
 #if defined(__GNUC__)
 #define EP_SWITCH_DISPATCH 0

@@ -296,8 +296,10 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	 * 64-bit boards. Only lowering reads it; the loop reads cells. */
 	static const int32_t handler_offsets[OP_COUNT] = {
 #define EP_OP_LABEL(name) (int32_t)(&&op_##name - &&op_fuel),
-		EP_OPS(EP_OP_LABEL)
+#define EP_OP_NEVER(name) (int32_t)(&&op_unreachable - &&op_fuel),
+		EP_OPS(EP_OP_LABEL, EP_OP_NEVER)
 #undef EP_OP_LABEL
+#undef EP_OP_NEVER
 	};
 	const void *const handler_base = &&op_fuel;
 	if (handlers_out) {
@@ -607,6 +609,12 @@ do_ret:
 		nfp = fp + pc[2].s;
 		pc += 3;
 		goto do_call;
+	}
+	OP(call_paid) {
+		callee = inst->funcs[pc[1].s];
+		nfp = fp + pc[2].s;
+		pc += 3;
+		goto do_call_paid;
 	}
 	OP(call_indirect) {
 		call_pc = pc;
@@ -921,34 +929,22 @@ do_ret:
 	BIN(i32_ne, u32, u32, x != y)
 	BIN(i32_lt_s, u32, i32, x < y)
 	BIN(i32_lt_u, u32, u32, x < y)
-	BIN(i32_gt_s, u32, i32, x > y)
-	BIN(i32_gt_u, u32, u32, x > y)
 	BIN(i32_le_s, u32, i32, x <= y)
 	BIN(i32_le_u, u32, u32, x <= y)
-	BIN(i32_ge_s, u32, i32, x >= y)
-	BIN(i32_ge_u, u32, u32, x >= y)
 	BIN(i64_eq, u32, u64, x == y)
 	BIN(i64_ne, u32, u64, x != y)
 	BIN(i64_lt_s, u32, i64, x < y)
 	BIN(i64_lt_u, u32, u64, x < y)
-	BIN(i64_gt_s, u32, i64, x > y)
-	BIN(i64_gt_u, u32, u64, x > y)
 	BIN(i64_le_s, u32, i64, x <= y)
 	BIN(i64_le_u, u32, u64, x <= y)
-	BIN(i64_ge_s, u32, i64, x >= y)
-	BIN(i64_ge_u, u32, u64, x >= y)
 	BIN(f32_eq, u32, f32, x == y)
 	BIN(f32_ne, u32, f32, x != y)
 	BIN(f32_lt, u32, f32, x < y)
-	BIN(f32_gt, u32, f32, x > y)
 	BIN(f32_le, u32, f32, x <= y)
-	BIN(f32_ge, u32, f32, x >= y)
 	BIN(f64_eq, u32, f64, x == y)
 	BIN(f64_ne, u32, f64, x != y)
 	BIN(f64_lt, u32, f64, x < y)
-	BIN(f64_gt, u32, f64, x > y)
 	BIN(f64_le, u32, f64, x <= y)
-	BIN(f64_ge, u32, f64, x >= y)
 
 	BIN(i32_add, u32, u32, x + y)
 	BIN(i32_sub, u32, u32, x - y)
@@ -1208,30 +1204,34 @@ do_call:
 		}
 		NEXT();
 	}
+	/* The callee's frame, after the checks (again: where to check again
+	 * once a first call has lowered it); lw is its code. */
+#define PUSH_FRAME(again)                                                     \
+	const lowered *lw = callee->code;                                     \
+	if (depth >= max_depth || lw->frame_slots > (size_t)(stack_end - nfp)) { \
+		if (lw == &lowered_pending) {                                 \
+			/* The first call: lower, then check again. Lowering  \
+			 * costs no fuel, so the fuel used is as if eager. */ \
+			if (!first_code(callee, err))                         \
+				goto lower_failed;                            \
+			goto again;                                           \
+		}                                                             \
+		trap = EP_TRAP_STACK_EXHAUSTED;                               \
+		goto trap;                                                    \
+	}                                                                     \
+	frame *fr = &frames[depth++];                                         \
+	if (depth > s->peak_depth)                                            \
+		s->peak_depth = depth;                                        \
+	fr->ret_pc = pc;                                                      \
+	fr->fp = fp;                                                          \
+	fr->inst = inst;                                                      \
+	fr->func = callee;                                                    \
+	fp = nfp;                                                             \
+	/* Locals start at zero; most functions have a handful. */           \
+	for (uint32_t k = 0, n = lw->nlocals; k < n; k++)                     \
+		fp[lw->nparams + k].u64 = 0
 	{
-		const lowered *lw = callee->code;
-		if (depth >= max_depth || lw->frame_slots > (size_t)(stack_end - nfp)) {
-			if (lw == &lowered_pending) {
-				/* The first call: lower, then check again. Lowering
-				 * costs no fuel, so the fuel used is as if eager. */
-				if (!first_code(callee, err))
-					goto lower_failed;
-				goto do_call;
-			}
-			trap = EP_TRAP_STACK_EXHAUSTED;
-			goto trap;
-		}
-		frame *fr = &frames[depth++];
-		if (depth > s->peak_depth)
-			s->peak_depth = depth;
-		fr->ret_pc = pc;
-		fr->fp = fp;
-		fr->inst = inst;
-		fr->func = callee;
-		fp = nfp;
-		/* Locals start at zero; most functions have a handful. */
-		for (uint32_t k = 0, n = lw->nlocals; k < n; k++)
-			fp[lw->nparams + k].u64 = 0;
+		PUSH_FRAME(do_call);
 		if (inst != callee->inst) {
 			inst = callee->inst;
 			LOAD_MEM();
@@ -1241,6 +1241,14 @@ do_call:
 		pc = lw->code;
 		ENTER(2, pc[1].s);
 	}
+	/* A call within the instance whose caller's block paid for the
+	 * callee's entry block (lower.c's entry_cost): no charge here. */
+do_call_paid: {
+		PUSH_FRAME(do_call_paid);
+		pc = lw->code + 2;
+		NEXT();
+	}
+#undef PUSH_FRAME
 
 #if EP_METERING
 refuel: {

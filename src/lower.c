@@ -453,6 +453,44 @@ static void return_values(lower *L, uint32_t nresults)
 	emit(L, OP_ret);
 }
 
+/* ---- calls ---- */
+
+/* A caller's block may pay for the entry block of a function it calls
+ * directly, so that the call itself charges nothing: when that entry block
+ * holds no call (else the prepaid cost would include its callees', without
+ * end under recursion) and at most ENTRY_SCAN instructions (so that finding
+ * out stays cheap). Returns its cost, the same as lowering the function
+ * gives its first block (lower_func checks), or UINT32_MAX. */
+#define ENTRY_SCAN 64
+
+static uint32_t entry_cost(const ep_module *m, uint32_t g)
+{
+	if (g < m->nfunc_imports)
+		return UINT32_MAX;
+	const func *f = &m->funcs[g];
+	size_t pos = f->body_off, end = f->body_off + f->body_len;
+	uint32_t n = f->nlocals / 8, depth = 0;
+	insn in;
+	for (uint32_t k = 0; k < ENTRY_SCAN; k++) {
+		if (pos >= end || insn_decode_full(m, &pos, end, &in, g, NULL) != EP_OK)
+			return UINT32_MAX;
+		uint32_t op = in.op;
+		if (op == 0x02 || op == 0x03) {          /* block, loop: labels are no block end */
+			depth++;
+		} else if (op == 0x0B) {                 /* end: of the function, the block ends */
+			if (depth-- == 0)
+				return n;
+		} else if (op == 0x10 || op == 0x11) {   /* call, call_indirect */
+			return UINT32_MAX;
+		} else if (op == 0x00 || (op >= 0x0C && op <= 0x0F) || op == 0x04) {
+			return n + 1;   /* unreachable, br, br_if, br_table, return, if */
+		} else {
+			n++;
+		}
+	}
+	return UINT32_MAX;
+}
+
 /* ---- conditional jumps ---- */
 
 /* What a conditional jump tests: a plain value, or an i32 comparison whose
@@ -480,11 +518,27 @@ static enum op compare_inverse(enum op op)
 	return OP_COUNT;
 }
 
-/* Two slots compared with > or >= branch as < or <= with the operands
- * swapped (compare_swaps): four handlers fewer. */
+/* a > b and a >= b of two slots are b < a and b <= a (NaN compares false
+ * either way): the mirrored op, to run with the operands swapped, or
+ * OP_COUNT. The _i forms stay, since the immediate must be the right
+ * operand. Sixteen handlers fewer (code.h's S ops, and branches). */
+static enum op mirror(enum op op)
+{
+	_Static_assert(OP_i32_gt_s - OP_i32_lt_s == 2 && OP_i32_ge_u - OP_i32_le_u == 2
+	               && OP_i64_gt_s - OP_i64_lt_s == 2 && OP_i64_ge_u - OP_i64_le_u == 2
+	               && OP_f32_gt - OP_f32_lt == 1 && OP_f64_ge - OP_f64_le == 1,
+	               "each > or >= follows its < or <= as in wasm");
+	if ((op >= OP_i32_gt_s && op <= OP_i32_gt_u) || (op >= OP_i32_ge_s && op <= OP_i32_ge_u)
+	    || (op >= OP_i64_gt_s && op <= OP_i64_gt_u) || (op >= OP_i64_ge_s && op <= OP_i64_ge_u))
+		return (enum op)(op - 2);
+	if (op == OP_f32_gt || op == OP_f32_ge || op == OP_f64_gt || op == OP_f64_ge)
+		return (enum op)(op - 1);
+	return OP_COUNT;
+}
+
 static bool compare_swaps(enum op op)
 {
-	return op == OP_i32_gt_s || op == OP_i32_gt_u || op == OP_i32_ge_s || op == OP_i32_ge_u;
+	return op >= OP_i32_eq && op <= OP_i32_ge_u && mirror(op) != OP_COUNT;
 }
 
 static enum op compare_branch(enum op op)
@@ -697,6 +751,13 @@ static void lower_binary(lower *L, enum op op)
 		return;
 	}
 	uint32_t b = pop(L), a = pop(L);
+	enum op mop = mirror(op);
+	if (mop != OP_COUNT) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+		op = mop;
+	}
 	emit(L, op);
 	put_dst(L, push_result(L));
 	put(L, a);
@@ -1001,7 +1062,12 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			uint32_t idx = op == 0x11 ? pop(L) : 0;
 			materialize(L);
 			uint32_t base = SLOT(L, L->h - ct->nparams);
-			if (op == 0x10) {
+			uint32_t ec = op == 0x10 ? entry_cost(m, in.a) : UINT32_MAX;
+			if (ec != UINT32_MAX && ec <= EP_MAX_BLOCK_COST - L->fuel_count) {
+				L->fuel_count += ec;
+				emit(L, OP_call_paid);
+				put(L, in.a);
+			} else if (op == 0x10) {
 				emit(L, OP_call);
 				put(L, in.a);
 			} else {
@@ -1243,6 +1309,13 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		}
 	}
 	fill_costs(L);
+#if EP_CHECKS
+	uint32_t ec = entry_cost(m, funcidx);
+	if (!L->nomem && ec != UINT32_MAX && ec != L->blk_cost[0])
+		return ep_fail(L->err, EP_ERR_INVALID, f->entry_off, funcidx,
+		               "internal error: entry block of function %u costs %u, callers pay %u",
+		               (unsigned)funcidx, (unsigned)L->blk_cost[0], (unsigned)ec);
+#endif
 	if (L->nomem)
 		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
 		               "out of memory lowering function %u", (unsigned)funcidx);

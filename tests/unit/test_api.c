@@ -727,7 +727,7 @@ static void test_two_stores(ep_engine *e)
 	ep_store_set_data(a, &count_a);
 	ep_store_set_data(b, &count_b);
 	CHECK(ep_store_data(a) == &count_a && ep_store_data(c) == NULL, "store data");
-	ep_instance *ia, *ib, *ic;
+	ep_instance *ia = NULL, *ib = NULL, *ic = NULL;
 	if (ep_linker_instantiate(l, a, m, &ia, &err) != EP_OK ||
 	    ep_linker_instantiate(l, b, m, &ib, &err) != EP_OK ||
 	    ep_linker_instantiate(l, c, m, &ic, &err) != EP_OK)

@@ -445,6 +445,85 @@ static void test_fuel_exact(void)
 
 /* ---- 2. determinism ---- */
 
+static int32_t global_i32(const world *w, const char *name)
+{
+	return ep_global_get(export_of(w->inst, name).of.global).of.i32;
+}
+
+/* The fuel rule for blocks: a label does not end one, a branch does, and
+ * a direct call's block pays for the callee's entry block. A budget one
+ * short of a block stops before any of it; resuming with the rest pays for
+ * it there. */
+static void test_blocks(void)
+{
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_module *m = load_fixture(e, "blocks");
+	ep_error err;
+	world w;
+
+	/* label(0): 2, then 4 through the label; under 6 nothing is stored. */
+	world_init(&w, e, m, NULL);
+	ep_store_set_fuel(w.s, 5);
+	ep_status st = call1(&w, "label", 0, NULL, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_FUEL), "label(0) with 5 fuel: status %d trap %d", st,
+	      err.trap);
+	CHECK(ep_store_fuel_used(w.s) == 2 && global_i32(&w, "a") == 0 && global_i32(&w, "b") == 0,
+	      "label(0) with 5 fuel: used %llu, a %d, b %d (want 2, 0, 0: the block after the "
+	      "branch runs through the label)", (unsigned long long)ep_store_fuel_used(w.s),
+	      (int)global_i32(&w, "a"), (int)global_i32(&w, "b"));
+	ep_store_add_fuel(w.s, 1);
+	st = resume(w.s, 0, NULL, &err);
+	CHECK(st == EP_OK && ep_store_fuel_used(w.s) == 6 && global_i32(&w, "a") == 1
+	      && global_i32(&w, "b") == 2, "label(0) resumed with 1 more: status %d, used %llu, "
+	      "a %d, b %d", st, (unsigned long long)ep_store_fuel_used(w.s),
+	      (int)global_i32(&w, "a"), (int)global_i32(&w, "b"));
+	world_free(&w);
+
+	/* label(1): the branch lands on the label and pays 2 of the block. */
+	world_init(&w, e, m, NULL);
+	ep_store_set_fuel(w.s, 4);
+	st = call1(&w, "label", 1, NULL, &err);
+	CHECK(st == EP_OK && ep_store_fuel_used(w.s) == 4 && global_i32(&w, "a") == 0
+	      && global_i32(&w, "b") == 2, "label(1) with 4 fuel: status %d, used %llu, a %d, b %d",
+	      st, (unsigned long long)ep_store_fuel_used(w.s), (int)global_i32(&w, "a"),
+	      (int)global_i32(&w, "b"));
+	world_free(&w);
+
+	/* caller: one block of 7 with leaf's entry in it; 6 runs nothing,
+	 * not even the call. */
+	world_init(&w, e, m, NULL);
+	ep_store_set_fuel(w.s, 6);
+	st = call0(&w, "caller", NULL, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_FUEL) && ep_store_fuel_used(w.s) == 0
+	      && ep_store_peak_call_depth(w.s) == 1,
+	      "caller with 6 fuel: status %d trap %d, used %llu, peak depth %u (want 0 and 1)",
+	      st, err.trap, (unsigned long long)ep_store_fuel_used(w.s),
+	      (unsigned)ep_store_peak_call_depth(w.s));
+	ep_store_add_fuel(w.s, 1);
+	st = resume(w.s, 0, NULL, &err);
+	CHECK(st == EP_OK && ep_store_fuel_used(w.s) == 7 && global_i32(&w, "c") == 8,
+	      "caller resumed with 1 more: status %d, used %llu, c %d", st,
+	      (unsigned long long)ep_store_fuel_used(w.s), (int)global_i32(&w, "c"));
+	world_free(&w);
+
+	/* indirect: 4 in the caller, then leaf pays its own 4 at entry. */
+	world_init(&w, e, m, NULL);
+	ep_store_set_fuel(w.s, 7);
+	st = call0(&w, "indirect", NULL, &err);
+	CHECK(is_trap(st, &err, EP_TRAP_FUEL) && ep_store_fuel_used(w.s) == 4
+	      && ep_store_peak_call_depth(w.s) == 2,
+	      "indirect with 7 fuel: status %d trap %d, used %llu, peak depth %u (want 4 and 2)",
+	      st, err.trap, (unsigned long long)ep_store_fuel_used(w.s),
+	      (unsigned)ep_store_peak_call_depth(w.s));
+	ep_store_add_fuel(w.s, 1);
+	st = resume(w.s, 0, NULL, &err);
+	CHECK(st == EP_OK && ep_store_fuel_used(w.s) == 8 && global_i32(&w, "c") == 8,
+	      "indirect resumed with 1 more: status %d, used %llu, c %d", st,
+	      (unsigned long long)ep_store_fuel_used(w.s), (int)global_i32(&w, "c"));
+	world_free(&w);
+	engine_done(e, "blocks", m, NULL);
+}
+
 static void test_determinism(void)
 {
 	ep_engine *e = ep_engine_new(NULL, NULL);
@@ -1950,6 +2029,7 @@ int main(int argc, char **argv)
 	/* The fuel lines go to a pipe under make; keep them in order with FAILs. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_fuel_exact();
+	test_blocks();
 	test_determinism();
 	test_resume();
 	test_interrupt();
