@@ -524,6 +524,9 @@ static int run_module(run *r, const char *name, int invoke_mode, int nargs, char
 		return say(r, RC_USAGE, "%s: no exported function %s%s", r->path, name,
 		           invoke_mode ? "" : " (not a WASI command; --invoke NAME calls a function)");
 
+	/* Nothing but the deadline interrupts a run (on_deadline). */
+	if (timeout == UINT64_MAX)
+		r->grants.caps |= EP_WASI_UNINTERRUPTED;
 	const char *base = strrchr(r->path, '/');
 	/* With --invoke the ARGs are the function's, and argv is the name. */
 	ep_status st = ep_grants_wasi(&r->grants, r->engine, base ? base + 1 : r->path,
