@@ -246,16 +246,6 @@ static void blocked(ep_engine *e, const char *name, const char *dir, bool early)
 	close(out[1]);
 }
 
-/* The lowest free descriptor: what the next open would take. */
-static int lowest_free(void)
-{
-	int fd = dup(0);
-	if (fd < 0)
-		FATAL("dup", strerror(errno));
-	close(fd);
-	return fd;
-}
-
 /* EP_WASI_UNINTERRUPTED (the CLI's without a deadline): no descriptor is
  * taken for the interrupt pipe, which a plain context does take, and an
  * interrupt set before a blocking read still ends it. */
@@ -263,13 +253,13 @@ static void uninterrupted(ep_engine *e)
 {
 	int in[2], code = -1;
 	ep_error err;
-	int before = lowest_free();
+	int before = lowest_free_fd();
 	ep_wasi *plain = ep_wasi_new(e, EP_WASI_STDIO);
-	CHECK(plain && lowest_free() != before, "a plain context keeps its interrupt pipe");
+	CHECK(plain && lowest_free_fd() != before, "a plain context keeps its interrupt pipe");
 	ep_wasi_free(plain);
 	ep_wasi *w = ep_wasi_new(e, EP_WASI_STDIO | EP_WASI_UNINTERRUPTED);
-	CHECK(w && lowest_free() == before, "EP_WASI_UNINTERRUPTED: no pipe (fd %d free, was %d)",
-	      lowest_free(), before);
+	CHECK(w && lowest_free_fd() == before, "EP_WASI_UNINTERRUPTED: no pipe (fd %d free, was %d)",
+	      lowest_free_fd(), before);
 	if (pipe(in) != 0)
 		FATAL("pipe", strerror(errno));
 	ep_module *m = load_fixture(e, "block_read");
