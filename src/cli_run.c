@@ -850,15 +850,19 @@ static int cmd_run(int argc, char **argv)
 			if (o.asked >> k & 1)
 				*ep_budget_at(&r.grants.budget, k) = *ep_budget_at(&o.want, k);
 		/* The module file counts against the engine's own memory, so a
-		 * file over the limit is refused before it is read. */
+		 * file over the limit is refused before it is read (by the
+		 * fstat of cli_load_file); only then is the path stat'ed again,
+		 * to tell that limit from the CLI's own. */
 		size_t max = r.grants.budget.runtime_memory < CLI_MAX_MODULE_BYTES
 		             ? (size_t)r.grants.budget.runtime_memory : CLI_MAX_MODULE_BYTES;
-		if (cli_file_over(r.path, r.grants.budget.runtime_memory)) {
-			rc = say(&r, RC_SOFTWARE, "%s: larger than the engine memory limit "
-			         "(--max-runtime-memory)", r.path);
-			goto out;
-		}
-		if ((rc = cli_read_file(r.path, max, &bytes, &len)) != RC_OK) {
+		char why[128];
+		if ((rc = cli_load_file(r.path, max, &bytes, &len, why, sizeof why)) != RC_OK) {
+			if (cli_file_over(r.path, r.grants.budget.runtime_memory)) {
+				rc = say(&r, RC_SOFTWARE, "%s: larger than the engine memory limit "
+				         "(--max-runtime-memory)", r.path);
+				goto out;
+			}
+			cli_fail(rc, "%s: %s", r.path, why);
 			ep_snprintf(r.msg, sizeof r.msg, "%s: cannot read", r.path);
 			goto out;
 		}
