@@ -80,6 +80,11 @@ void *malloc(size_t n)
 			free_list[c] = b->next;
 			return (char *)b + HDR;
 		}
+		/* A big block from the top takes no more than it needs, so
+		 * the next block starts on a page already touched (the
+		 * module's buffer is one such). */
+		if (size > BIG / 8)
+			size = (n + HDR + 15) & ~(size_t)15;
 		if ((size_t)(arena_end - arena_at) < size) {
 			/* The rest of the old arena is left unused: virtual
 			 * space only, as no page of it was touched. */
@@ -111,7 +116,10 @@ void free(void *p)
 		arena_at = (char *)b;
 		return;
 	}
+	/* Onto the list of the largest class it holds: blocks from the top
+	 * are cut to size, not to their class. */
 	unsigned c = class_of(b->size, &size);
+	c -= size > b->size;
 	b->next = free_list[c];
 	free_list[c] = b;
 }
