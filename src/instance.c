@@ -206,6 +206,19 @@ bool functype_equal(const functype *a, const functype *b)
 
 /* ---- store ---- */
 
+/* The bytes of a store's value stack and frames together, or 0 when they
+ * do not fit a size_t. Frames follow slots: a slot's alignment serves both. */
+_Static_assert(_Alignof(frame) <= _Alignof(slot), "frames follow the slots");
+static size_t stacks_bytes(const ep_limits *l)
+{
+	size_t nframes = (size_t)l->max_call_depth + 1;
+	if (nframes == 0 || !array_fits(l->max_stack_slots, sizeof(slot)) ||
+	    !array_fits(nframes, sizeof(frame)))
+		return 0;
+	size_t a = (size_t)l->max_stack_slots * sizeof(slot), b = nframes * sizeof(frame);
+	return a <= SIZE_MAX - b ? a + b : 0;
+}
+
 ep_store *ep_store_new(ep_engine *e, const ep_limits *limits)
 {
 	if (!e)
@@ -229,23 +242,21 @@ ep_store *ep_store_new(ep_engine *e, const ep_limits *limits)
 	if (l->max_memory_pages > EP_MAX_PAGES)
 		l->max_memory_pages = EP_MAX_PAGES;
 
-	size_t nframes = (size_t)l->max_call_depth + 1;
-	if (nframes == 0 || !array_fits(l->max_stack_slots, sizeof(slot)) ||
-	    !array_fits(nframes, sizeof(frame)))
+	size_t bytes = stacks_bytes(l);
+	if (!bytes)
 		goto fail;
-	/* Left uninitialised: exec.c writes every slot and frame before reading it. */
-	s->stack = ep_alloc(e, (size_t)l->max_stack_slots * sizeof(slot));
+	/* One block, the slots and then the frames: one mapping and its
+	 * page tables instead of two. Left uninitialised: exec.c writes every
+	 * slot and frame before reading it. */
+	s->stack = ep_alloc(e, bytes);
 	if (!s->stack)
 		goto fail;
-	s->frames = ep_alloc(e, nframes * sizeof(frame));
-	if (!s->frames)
-		goto fail;
+	s->frames = (frame *)(s->stack + l->max_stack_slots);
 	s->fuel_limit = UINT64_MAX;
 	s->fuel_budget = UINT64_MAX;
 	s->fuel_used = 0;
 	return s;
 fail:
-	ep_free(e, s->stack, (size_t)l->max_stack_slots * sizeof(slot));
 	ep_free(e, s, sizeof *s);
 	return NULL;
 }
@@ -266,8 +277,7 @@ void ep_store_free(ep_store *s)
 		return;
 	ep_engine *e = s->engine;
 	store_rollback(s, NULL);
-	ep_free(e, s->stack, (size_t)s->limits.max_stack_slots * sizeof(slot));
-	ep_free(e, s->frames, ((size_t)s->limits.max_call_depth + 1) * sizeof(frame));
+	ep_free(e, s->stack, stacks_bytes(&s->limits));
 	ep_free(e, s, sizeof *s);
 }
 

@@ -189,13 +189,17 @@ ep_status ep_linker_define_func(ep_linker *l, const char *module, const char *na
                                 const ep_functype *type, ep_host_fn fn, void *env,
                                 ep_error *err)
 {
+	/* With ep_linker_only a name the module does not import is skipped
+	 * first, unchecked (ep_wasi_define's are all valid): no lookup would
+	 * read it, and the search for an earlier definition was most of the
+	 * cost. */
+	if (l && module && name && l->only && !imported(l->only, module, name))
+		return EP_OK;
 	ep_status st = check_name(l, module, name, name ? strlen(name) : 0, err);
 	if (st != EP_OK)
 		return st;
 	if (!fn || !functype_ok(type))
 		return arg(err, "ep_linker_define_func");
-	if (l->only && !imported(l->only, module, name))
-		return EP_OK;
 	size_t ntypes = (size_t)type->nparams + type->nresults;
 	def *d = reserve_defs(l, 1) ? add(l, module, name, strlen(name), ntypes, DEF_HOST) : NULL;
 	if (!d)

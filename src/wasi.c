@@ -2221,7 +2221,7 @@ ep_wasi *ep_wasi_new(ep_engine *engine, unsigned caps)
 	 * take their numbers, and must not become the plugin's stdio. */
 	for (uint32_t i = 0; i < 3; i++)
 		set_stdio_slot(w, i, (int)i);
-	if (pipe2(w->intr, O_CLOEXEC | O_NONBLOCK) != 0) {
+	if (!(caps & EP_WASI_UNINTERRUPTED) && pipe2(w->intr, O_CLOEXEC | O_NONBLOCK) != 0) {
 		ep_wasi_free(w);
 		return NULL;
 	}

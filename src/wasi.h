@@ -5,8 +5,8 @@
  * public include/edgeplug_wasi.h. Values follow the witx description of
  * preview 1 (WebAssembly/WASI, legacy/preview1/docs.md); where preview 0
  * (wasi_unstable, phases/old/snapshot_0/witx/typenames.witx) differs, a
- * comment marked "preview 0" says how. Also declares ep_linker_only,
- * the one library call the CLI uses that is not public.
+ * comment marked "preview 0" says how. Also declares ep_linker_only and
+ * EP_WASI_UNINTERRUPTED, what the CLI uses that is not public.
  */
 #ifndef EP_WASI_ABI_H
 #define EP_WASI_ABI_H
@@ -144,5 +144,12 @@ enum {
  * definitions of names m does not import are skipped, as no lookup would
  * ever read them. ep_wasi_define then costs a few definitions, not ~90. */
 void ep_linker_only(ep_linker *l, const ep_module *m);
+
+/* A capability bit for ep_wasi_new that the CLI passes when no deadline
+ * can interrupt the run: the context keeps no interrupt pipe (a pipe2 and
+ * two closes, ~14 us of a 0.5 ms run), so ep_wasi_interrupt still stops
+ * running code and the next blocking call, but cannot wake one already
+ * blocked. */
+#define EP_WASI_UNINTERRUPTED 0x80000000u
 
 #endif

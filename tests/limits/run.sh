@@ -319,6 +319,13 @@ for m in funcs-200000 elem-1000000; do
 	t "runtime-$m-256M" 0 "" "" run --max-runtime-memory 256M "$W/$m.wasm"
 	t "runtime-$m-default" 0 "" "" run "$W/$m.wasm"
 done
+# The module file itself counts: one over the limit is refused unread, with
+# the limit named; a missing one under a small limit is just missing.
+t runtime-file-over  70 "" \
+	"edgeplug: $W/funcs-200000.wasm: larger than the engine memory limit (--max-runtime-memory)" \
+	run --max-runtime-memory 512K "$W/funcs-200000.wasm"
+t runtime-file-missing 66 "" "edgeplug: $W/missing.wasm: cannot read: No such file or directory" \
+	run --max-runtime-memory 512K "$W/missing.wasm"
 # Tables are the engine's memory too, however small the module.
 t runtime-table-16M  70 "" "~^edgeplug: $W/bigtables.wasm: .+" run --max-runtime-memory 16M "$W/bigtables.wasm"
 t runtime-table-inv  70 "" "~^edgeplug: $W/bigtables.wasm: .+" \

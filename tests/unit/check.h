@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "edgeplug.h"
 
@@ -58,6 +59,17 @@ static inline int check_summary(void)
 {
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
+}
+
+/* The lowest free descriptor: what the next open takes, so one left open
+ * (or taken) makes it rise. */
+static inline int lowest_free_fd(void)
+{
+	int fd = dup(0);
+	if (fd < 0)
+		FATAL("dup", strerror(errno));
+	close(fd);
+	return fd;
 }
 
 /* Fixture NAME ($fixture_dir/NAME.wasm), loaded into e. */

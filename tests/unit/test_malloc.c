@@ -3,7 +3,7 @@
  * this test so that it is the process's malloc: random sequences of
  * malloc, calloc, realloc and free across the small classes and big
  * mappings, each block filled with its own pattern and checked before it
- * changes. Under the sanitizers (which bring their own malloc) it checks
+ * changes; and that freeing the newest block gives it back to the arena. Under the sanitizers (which bring their own malloc) it checks
  * nothing and says so.
  */
 #if defined(__has_feature)
@@ -58,6 +58,17 @@ int main(void)
 	static size_t len[SLOTS];
 	static unsigned char tag[SLOTS];
 	int bad = 0, aligned = 1;
+	/* First, on empty free lists: the newest block, freed, is the arena's
+	 * again (the next block starts there), an older one is not. */
+	unsigned char *a = malloc(1000), *b = malloc(3000);
+	free(b);
+	unsigned char *c = malloc(20);
+	CHECK(c == b, "the newest block freed goes back to the arena");
+	free(a);
+	unsigned char *d = malloc(20);
+	CHECK(d != a && d > c, "an older block freed waits on its class's list");
+	free(d);
+	free(c);
 	for (int step = 0; step < 20000; step++) {
 		int i = (int)(next() % SLOTS);
 		if (p[i] && !intact(p[i], len[i], tag[i]))

@@ -327,16 +327,6 @@ static const char *judge(const outcome *o, const char *expect, enum ending *end,
 	return why;
 }
 
-/* The lowest free descriptor: one a run leaves open takes it, so it rises. */
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-	if (fd < 0)
-		FATAL("dup", strerror(errno));
-	close(fd);
-	return fd;
-}
-
 static void make_scratch(void)
 {
 	snprintf(scratch, sizeof scratch, "/tmp/edgeplug-oom-XXXXXX");

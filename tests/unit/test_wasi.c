@@ -246,6 +246,37 @@ static void blocked(ep_engine *e, const char *name, const char *dir, bool early)
 	close(out[1]);
 }
 
+/* EP_WASI_UNINTERRUPTED (the CLI's without a deadline): no descriptor is
+ * taken for the interrupt pipe, which a plain context does take, and an
+ * interrupt set before a blocking read still ends it. */
+static void uninterrupted(ep_engine *e)
+{
+	int in[2], code = -1;
+	ep_error err;
+	int before = lowest_free_fd();
+	ep_wasi *plain = ep_wasi_new(e, EP_WASI_STDIO);
+	CHECK(plain && lowest_free_fd() != before, "a plain context keeps its interrupt pipe");
+	ep_wasi_free(plain);
+	ep_wasi *w = ep_wasi_new(e, EP_WASI_STDIO | EP_WASI_UNINTERRUPTED);
+	CHECK(w && lowest_free_fd() == before, "EP_WASI_UNINTERRUPTED: no pipe (fd %d free, was %d)",
+	      lowest_free_fd(), before);
+	if (pipe(in) != 0)
+		FATAL("pipe", strerror(errno));
+	ep_module *m = load_fixture(e, "block_read");
+	ep_wasi_set_stdio(w, in[0], -1, 2);
+	ep_store *s = ep_store_new(e, NULL);
+	ep_wasi_interrupt(w);
+	ep_status st = ep_wasi_run(w, s, m, &code, &err);
+	CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_INTERRUPT,
+	      "block_read without the pipe, interrupted first: status %d trap %d: %s", st, err.trap,
+	      err.msg);
+	ep_store_free(s);
+	ep_wasi_free(w);
+	ep_module_free(m);
+	close(in[0]);
+	close(in[1]);
+}
+
 /* After a cleared interrupt the context works as before. */
 static void cleared(ep_engine *e)
 {
@@ -377,6 +408,7 @@ int main(int argc, char **argv)
 	unlink(fifo);
 	rmdir(dir);
 	cleared(e);
+	uninterrupted(e);
 	CHECK(ep_engine_bytes(e) == base, "%zu bytes left behind", ep_engine_bytes(e) - base);
 	ep_engine_free(e);
 	test_nomem();
