@@ -129,7 +129,7 @@ static ep_status decode_keep(ep_engine *e, const void *p, size_t n, ep_module *m
 	memcpy(copy, p, n);
 	m->bytes = copy;
 	m->len = n;
-	return decode_module(m, err);
+	return decode_module(m, NULL, NULL, err);
 }
 
 /* Decodes, releases and checks that nothing leaked. */
