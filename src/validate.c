@@ -569,6 +569,39 @@ static ep_status check_br_table(vstate *v, const insn *in)
 }
 
 /*
+ * The length of the instruction at b (ten bytes readable) when insn_fast
+ * covers it and each immediate LEB128 has at most four bytes, else 0 (then
+ * insn_decode_full reads it). Four bytes hold 28 bits, so every such LEB
+ * is a valid u32 and s32. The first immediate goes to *a: the index of
+ * an index op, the alignment of a memory access (typing needs no other).
+ */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline unsigned fast_insn(const uint8_t *b, uint32_t *a)
+{
+	unsigned k = insn_fast[b[0]], n = 1;
+	if (k <= FAST_NONE)
+		return k;   /* 0 or a length of 1 */
+	for (unsigned imms = k == FAST_MEMARG ? 2 : 1; imms; imms--) {
+		uint32_t x = 0;
+		for (unsigned i = 0;; i++) {
+			if (i == 4)
+				return 0;
+			uint8_t c = b[n + i];
+			x |= (uint32_t)(c & 0x7f) << (7 * i);
+			if (c < 0x80) {
+				if (n == 1)
+					*a = x;
+				n += i + 1;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/*
  * Types body fidx and leaves *endpos after its final end. Run while
  * decode.c reads the code section, before its syntax scan: any syntax
  * error here (a bad instruction, else outside if, no final end) is only
@@ -593,10 +626,17 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 
 	while (pos < end) {
 		insn in;
-		if ((st = insn_decode(m, &pos, end, &in, fidx, v->err)))
-			return st;
-		v->off = in.off;
-		uint32_t op = in.op;
+		uint32_t op;
+		unsigned len = end - pos > 9 ? fast_insn(m->bytes + pos, &in.a) : 0;
+		v->off = pos;
+		if (len) {
+			op = m->bytes[pos];
+			pos += len;
+		} else {
+			if ((st = insn_decode_full(m, &pos, end, &in, fidx, v->err)))
+				return st;
+			op = in.op;
+		}
 
 		if (op >= 0x45 && op <= 0xc4) {
 			const numsig *s = &numsigs[op - 0x45];
@@ -667,7 +707,7 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 			break;
 		case 0x05:  /* else */
 			if (v->ctls[v->nctls - 1].kind != K_IF)
-				return ep_fail(v->err, EP_ERR_MALFORMED, in.off, fidx, "else without if");
+				return ep_fail(v->err, EP_ERR_MALFORMED, v->off, fidx, "else without if");
 			if ((st = pop_ctl(v, &done)))
 				return st;
 			if ((st = push_ctl(v, K_ELSE, done.params, done.nparams, done.results, done.nresults)))
@@ -849,7 +889,7 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 					return st;
 				break;
 			}
-			return ep_fail(v->err, EP_ERR_MALFORMED, in.off, fidx, "illegal opcode 0x%x", op);
+			return ep_fail(v->err, EP_ERR_MALFORMED, v->off, fidx, "illegal opcode 0x%x", op);
 		}
 	}
 	return ep_fail(v->err, EP_ERR_MALFORMED, end, fidx, "END opcode expected");
