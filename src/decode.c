@@ -581,14 +581,7 @@ static ep_status scan_expr(dec *d, rd *r, bool is_body)
 	for (;;) {
 		if (r->pos >= r->end)
 			return is_body ? missing_end(d, r) : unexpected_end(r, r->pos);
-		/* Most instructions need nothing here but their length. */
-		size_t p = r->pos;
-		unsigned n;
-		if (p + 2 < r->end && scan_class[r->b[p]] == SC_NONE && (n = insn_fast_len(r->b + p))) {
-			r->pos = p + n;
-			continue;
-		}
-		TRY(insn_decode(d->m, &r->pos, r->end, &in, r->func, r->err));
+		TRY(insn_decode_full(d->m, &r->pos, r->end, &in, r->func, r->err));
 		/* Prefixed opcodes are 0xFC00 | sub, beyond the table. */
 		unsigned cls = in.op < 256 ? scan_class[in.op] : SC_PREFIXED;
 		if (cls == SC_NONE)

@@ -381,7 +381,7 @@ static ep_status check_const(vstate *v, constexpr ce, uint8_t want)
 	v->off = ce.off;
 	while (pos < end) {
 		insn in;
-		ep_status st = insn_decode(m, &pos, end, &in, v->func, v->err);
+		ep_status st = insn_decode_full(m, &pos, end, &in, v->func, v->err);
 		if (st)
 			return st;
 		v->off = in.off;
