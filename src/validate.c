@@ -663,6 +663,10 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 				: f->local_types[in.a - ft->nparams];
 			continue;
 		}
+		if (op == 0x41 && v->nvals < v->vals_cap) {
+			v->vals[v->nvals++] = EP_I32;
+			continue;
+		}
 		if (op >= 0x28 && op <= 0x3e) {
 			const memsig *s = &memsigs[op - 0x28];
 			if ((st = need_memory(v)))
