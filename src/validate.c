@@ -46,9 +46,9 @@ struct vstate {
 	uint32_t ntyped;         /* bodies typed, in order from the first */
 	bool started, stopped;   /* entries checked at the first body; typing given up */
 	/* The first body's failure: reported only if the entries, which the
-	 * spec checks first, turn out valid once the data section is known. */
+	 * spec checks first, turn out valid once the data section is known.
+	 * Its message stays in err: until then only a failure writes there. */
 	ep_status body_st;
-	ep_error body_err;
 };
 
 /* Static storage a frame can point to for a single-value block type. */
@@ -173,6 +173,12 @@ static ep_status fail_idx(vstate *v, const char *what, uint32_t idx)
 static ep_status mismatch(vstate *v)
 {
 	return fail_at(v, "type mismatch");
+}
+
+/* A body the typer cannot read (decode.c's syntax scan then says why). */
+static ep_status unread(vstate *v)
+{
+	return ep_fail(v->err, EP_ERR_MALFORMED, v->off, v->func, "malformed instruction sequence");
 }
 
 static ep_status nomem(vstate *v)
@@ -538,7 +544,7 @@ static ep_status check_fc(vstate *v, const insn *in)
 			return st;
 		return pop(v, EP_I32);
 	default:
-		return ep_fail(v->err, EP_ERR_MALFORMED, in->off, v->func, "illegal opcode 0xfc %u", sub);
+		return unread(v);
 	}
 }
 
@@ -575,9 +581,6 @@ static ep_status check_br_table(vstate *v, const insn *in)
  * is a valid u32 and s32. The first immediate goes to *a: the index of
  * an index op, the alignment of a memory access (typing needs no other).
  */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
 static inline unsigned fast_insn(const uint8_t *b, uint32_t *a)
 {
 	unsigned k = insn_fast[b[0]], n = 1;
@@ -629,9 +632,17 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 		uint32_t op;
 		unsigned len = end - pos > 9 ? fast_insn(m->bytes + pos, &in.a) : 0;
 		v->off = pos;
+		const uint8_t *b = m->bytes + pos;
 		if (len) {
-			op = m->bytes[pos];
+			op = b[0];
 			pos += len;
+		} else if (b[0] >= 0x02 && b[0] <= 0x04 && end - pos > 1 &&
+		           (b[1] == 0x40 || single_type(b[1]))) {
+			/* block, loop, if with an empty or single-value type */
+			op = b[0];
+			in.bt_kind = b[1] == 0x40 ? BT_EMPTY : BT_VAL;
+			in.bt = b[1];
+			pos += 2;
 		} else {
 			if ((st = insn_decode_full(m, &pos, end, &in, fidx, v->err)))
 				return st;
@@ -711,7 +722,7 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 			break;
 		case 0x05:  /* else */
 			if (v->ctls[v->nctls - 1].kind != K_IF)
-				return ep_fail(v->err, EP_ERR_MALFORMED, v->off, fidx, "else without if");
+				return unread(v);
 			if ((st = pop_ctl(v, &done)))
 				return st;
 			if ((st = push_ctl(v, K_ELSE, done.params, done.nparams, done.results, done.nresults)))
@@ -893,10 +904,10 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 					return st;
 				break;
 			}
-			return ep_fail(v->err, EP_ERR_MALFORMED, v->off, fidx, "illegal opcode 0x%x", op);
+			return unread(v);
 		}
 	}
-	return ep_fail(v->err, EP_ERR_MALFORMED, end, fidx, "END opcode expected");
+	return unread(v);
 }
 
 /* ---- module entries ---- */
@@ -1118,8 +1129,6 @@ ep_status validate_body(void *ctx, uint32_t fidx, size_t *pos, uint32_t *feature
 	if (st) {
 		v->stopped = true;
 		v->body_st = st;
-		if (v->err)
-			v->body_err = *v->err;
 		return st;
 	}
 	v->ntyped++;
@@ -1134,11 +1143,8 @@ ep_status validate_finish(vstate *v)
 	ep_status st = check_entries(v, true);
 	if (st)
 		return st;
-	if (v->body_st) {
-		if (v->err)
-			*v->err = v->body_err;
+	if (v->body_st)
 		return v->body_st;
-	}
 	size_t end;
 	for (uint32_t i = m->nfunc_imports + v->ntyped; i < m->nfuncs; i++)
 		if ((st = check_body(v, i, &end)))
