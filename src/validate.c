@@ -668,11 +668,18 @@ static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 				return st;
 			continue;
 		}
-		if (op == 0x20 && in.a < nlocals && v->nvals < v->vals_cap) {
-			/* local.get, the commonest instruction, in place. */
-			v->vals[v->nvals++] = in.a < ft->nparams ? ft->types[in.a]
-				: f->local_types[in.a - ft->nparams];
-			continue;
+		if (op - 0x20u < 3 && in.a < nlocals) {
+			/* local.get, the commonest instruction, and local.set and
+			 * local.tee of a value of the right type, in place. */
+			uint8_t t = in.a < ft->nparams ? ft->types[in.a] : f->local_types[in.a - ft->nparams];
+			if (op == 0x20 ? v->nvals < v->vals_cap :
+			    v->nvals > v->ctls[v->nctls - 1].height && v->vals[v->nvals - 1] == t) {
+				if (op == 0x20)
+					v->vals[v->nvals++] = t;
+				else
+					v->nvals -= op == 0x21;
+				continue;
+			}
 		}
 		if (op == 0x41 && v->nvals < v->vals_cap) {
 			v->vals[v->nvals++] = EP_I32;
