@@ -306,8 +306,9 @@ static inline unsigned insn_fast_len(const uint8_t *b)
 
 /* The same, with the bulk of real code (numeric and parameterless ops,
  * index ops, i32.const and memory accesses with one-byte immediates)
- * decoded inline: every body is read twice at load, three times when
- * lowered. */
+ * decoded inline, for lower.c and instance.c (validate.c reads bodies
+ * with its own fast path; constant expressions and the syntax scan take
+ * the full decoder). */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
