@@ -1,9 +1,11 @@
 /*
  * decode.c - the binary format: bytes -> struct ep_module (every section, a
- * syntax scan of every body) and the instruction decoder all passes share.
+ * syntax scan of every body the typer did not read) and the instruction
+ * decoder all passes share.
  * Also records what inspection needs on the way: the section list, custom
  * sections, the features used. Types are checked by validate.c, not here;
- * it calls no other stage (module.c runs the pipeline).
+ * it calls no other stage but through the body_typer module.c gives it
+ * (module.c runs the pipeline).
  */
 #include "internal.h"
 
@@ -480,7 +482,10 @@ enum { FR_BLOCK = 0, FR_IF = 1 };   /* FR_IF: an if still waiting for its else *
 typedef struct dec {
 	ep_module *m;
 	ep_error *err;
+	body_typer *typer;          /* or NULL */
+	void *typer_ctx;
 	uint32_t seen;              /* bit per section id */
+	uint32_t spaces;            /* bit per EP_EXTERN_* kind: index space allocated */
 	uint32_t nfunc_decl;        /* function section count */
 	size_t sec_end;             /* end of the section being decoded */
 	/* First memory.init/data.drop in a body, when there is no data count
@@ -576,14 +581,7 @@ static ep_status scan_expr(dec *d, rd *r, bool is_body)
 	for (;;) {
 		if (r->pos >= r->end)
 			return is_body ? missing_end(d, r) : unexpected_end(r, r->pos);
-		/* Most instructions need nothing here but their length. */
-		size_t p = r->pos;
-		unsigned n;
-		if (p + 2 < r->end && scan_class[r->b[p]] == SC_NONE && (n = insn_fast_len(r->b + p))) {
-			r->pos = p + n;
-			continue;
-		}
-		TRY(insn_decode(d->m, &r->pos, r->end, &in, r->func, r->err));
+		TRY(insn_decode_full(d->m, &r->pos, r->end, &in, r->func, r->err));
 		/* Prefixed opcodes are 0xFC00 | sub, beyond the table. */
 		unsigned cls = in.op < 256 ? scan_class[in.op] : SC_PREFIXED;
 		if (cls == SC_NONE)
@@ -782,6 +780,7 @@ static ep_status index_space(dec *d, uint8_t kind, uint32_t ndecl, size_t off)
 	if (ndecl > UINT32_MAX - nimp)
 		return ep_fail(d->err, EP_ERR_LIMIT, off, UINT32_MAX, "too many %s", what[kind]);
 	uint32_t total = nimp + ndecl;
+	d->spaces |= 1u << kind;
 	if (total == 0)
 		return EP_OK;
 	size_t size = kind == EP_EXTERN_FUNC ? sizeof(func) :
@@ -964,10 +963,39 @@ static ep_status sec_elem(dec *d, rd *r)
 	return EP_OK;
 }
 
+/* The local types of f from its declarations at groups_off (already read
+ * once, so they decode). */
+static ep_status fill_locals(dec *d, const rd *e, size_t groups_off, uint32_t ngroups,
+                             uint32_t total, func *f)
+{
+	ep_module *m = d->m;
+	f->local_types = ep_alloc(m->engine, total);
+	if (!f->local_types)
+		return nomem(d, groups_off);
+	f->nlocals = total;
+	rd g = *e;
+	g.pos = groups_off;
+	size_t k = 0;
+	for (uint32_t i = 0; i < ngroups; i++) {
+		uint32_t cnt;
+		uint8_t t;
+		(void)read_u32(&g, &cnt);
+		(void)read_valtype(&g, &t);
+		if (is_reftype(t))
+			m->features |= EP_FEATURE_REFERENCE_TYPES;
+		memset(f->local_types + k, t, cnt);
+		k += cnt;
+	}
+	return EP_OK;
+}
+
 /*
  * One code entry. Local counts are summed in 64 bits before anything is
  * allocated: more than 2^32-1 is malformed, more than EP_MAX_LOCALS is our
- * limit, reported only once the body is known to be well-formed.
+ * limit, reported only once the body is known to be well-formed. The
+ * typer reads the body first; only when it does not type it does the
+ * syntax scan read it, so a body is read once when it is valid, and every
+ * malformed one is reported by the scan, with the scan's message.
  */
 static ep_status read_code(dec *d, rd *r, uint32_t funcidx)
 {
@@ -996,7 +1024,19 @@ static ep_status read_code(dec *d, rd *r, uint32_t funcidx)
 
 	f->body_off = e.pos;
 	f->body_len = e.end - e.pos;
-	TRY(scan_expr(d, &e, true));
+	/* The typer needs the locals; a refusal is reported after the scan. */
+	ep_status locals = EP_OK;
+	bool typed = false;
+	if (total && total <= EP_MAX_LOCALS)
+		locals = fill_locals(d, &e, groups_off, ngroups, (uint32_t)total, f);
+	if (d->typer && locals == EP_OK && total <= EP_MAX_LOCALS) {
+		size_t p = e.pos;
+		typed = d->typer(d->typer_ctx, funcidx, &p, &m->features) == EP_OK;
+		if (typed)
+			e.pos = p;
+	}
+	if (!typed)
+		TRY(scan_expr(d, &e, true));
 	if (e.pos != e.end)
 		return malformed(&e, e.pos, "section size mismatch");
 
@@ -1004,27 +1044,18 @@ static ep_status read_code(dec *d, rd *r, uint32_t funcidx)
 		return ep_fail(d->err, EP_ERR_LIMIT, groups_off, funcidx,
 		               "too many locals: %llu (limit %u)",
 		               (unsigned long long)total, (unsigned)EP_MAX_LOCALS);
-	if (total) {
-		f->local_types = ep_alloc(m->engine, (size_t)total);
-		if (!f->local_types)
-			return nomem(d, groups_off);
-		f->nlocals = (uint32_t)total;
-		/* Second pass over declarations already checked above. */
-		rd g = e;
-		g.pos = groups_off;
-		size_t k = 0;
-		for (uint32_t i = 0; i < ngroups; i++) {
-			uint32_t cnt;
-			uint8_t t;
-			(void)read_u32(&g, &cnt);
-			(void)read_valtype(&g, &t);
-			if (is_reftype(t))
-				m->features |= EP_FEATURE_REFERENCE_TYPES;
-			memset(f->local_types + k, t, cnt);
-			k += cnt;
-		}
-	}
+	TRY(locals);
 	r->pos = e.end;
+	return EP_OK;
+}
+
+/* Index spaces of the sections a module left out, made at the code section
+ * (the typer needs them) or at the end. */
+static ep_status missing_spaces(dec *d, size_t off)
+{
+	for (uint8_t k = EP_EXTERN_FUNC; k <= EP_EXTERN_GLOBAL; k++)
+		if (!((d->spaces >> k) & 1))
+			TRY(index_space(d, k, 0, off));
 	return EP_OK;
 }
 
@@ -1036,6 +1067,7 @@ static ep_status sec_code(dec *d, rd *r)
 	TRY(read_u32(r, &n));
 	if (n != d->nfunc_decl)
 		return malformed(r, off, "function and code section have inconsistent lengths");
+	TRY(missing_spaces(d, off));
 	for (uint32_t i = 0; i < n; i++)
 		TRY(read_code(d, r, m->nfunc_imports + i));
 	return EP_OK;
@@ -1225,21 +1257,14 @@ static ep_status decode_sections(dec *d)
 		r.func = d->data_use_func;
 		return malformed(&r, d->data_use_off, "data count section required");
 	}
-	if (!((d->seen >> SEC_FUNC) & 1))
-		TRY(index_space(d, EP_EXTERN_FUNC, 0, r.end));
-	if (!((d->seen >> SEC_TABLE) & 1))
-		TRY(index_space(d, EP_EXTERN_TABLE, 0, r.end));
-	if (!((d->seen >> SEC_MEMORY) & 1))
-		TRY(index_space(d, EP_EXTERN_MEMORY, 0, r.end));
-	if (!((d->seen >> SEC_GLOBAL) & 1))
-		TRY(index_space(d, EP_EXTERN_GLOBAL, 0, r.end));
+	TRY(missing_spaces(d, r.end));
 	module_features(m);
 	return EP_OK;
 }
 
-ep_status decode_module(ep_module *m, ep_error *err)
+ep_status decode_module(ep_module *m, body_typer *typer, void *ctx, ep_error *err)
 {
-	dec d = { .m = m, .err = err };
+	dec d = { .m = m, .err = err, .typer = typer, .typer_ctx = ctx };
 	ep_status st = decode_sections(&d);
 	ep_free(m->engine, d.frames, d.frames_cap);
 	return st;

@@ -200,12 +200,20 @@ struct ep_module {
 	funcname *funcnames;
 };
 
+/* The typing of a body as decode.c reads it, so that each body is read
+ * once (validate_body; module.c connects the two stages). EP_OK: the body
+ * from m->funcs[funcidx].body_off was typed, *pos is after its final end
+ * and the features it uses are added to *features. Anything else: it was
+ * not typed (a failure the typer keeps for later, or a syntax error), and
+ * decode.c scans it itself. */
+typedef ep_status body_typer(void *ctx, uint32_t funcidx, size_t *pos, uint32_t *features);
+
 /* decode.c: fills m (m->engine, m->bytes, m->len already set); on error the
  * partly filled module is still freed by module_release. Checks everything
- * the binary format requires, including a syntax scan of every body, and
- * records the sections and the features used (not the name section: module.c
- * reads it). */
-ep_status decode_module(ep_module *m, ep_error *err);
+ * the binary format requires, including a syntax scan of every body that
+ * typer (may be NULL) did not type, and records the sections and the
+ * features used (not the name section: module.c reads it). */
+ep_status decode_module(ep_module *m, body_typer *typer, void *ctx, ep_error *err);
 /* Frees what decode_module allocated, all but the struct itself; lowered
  * code must be freed before (module.c does). */
 void module_release(ep_module *m);
@@ -215,8 +223,15 @@ void module_release(ep_module *m);
 bool decode_u32(const uint8_t *b, size_t end, size_t *pos, uint32_t *out);
 bool decode_name(const uint8_t *b, size_t end, size_t *pos, size_t *off, uint32_t *len);
 
-/* validate.c: exactly the spec's validation rules. */
-ep_status validate_module(const ep_module *m, ep_error *err);
+/* validate.c: exactly the spec's validation rules. validate_new (NULL when
+ * out of memory, err filled) before decoding; validate_body is decode.c's
+ * typer; validate_finish after decoding succeeded gives the first
+ * validation error in the spec's order, or EP_OK. */
+typedef struct vstate vstate;
+vstate *validate_new(const ep_module *m, ep_error *err);
+ep_status validate_body(void *ctx, uint32_t funcidx, size_t *pos, uint32_t *features);
+ep_status validate_finish(vstate *v);
+void validate_free(vstate *v);
 
 /* lower.c: translates validated bodies into internal code. lower_module
  * runs at load and lowers only what could fail for a reason other than
@@ -291,8 +306,9 @@ static inline unsigned insn_fast_len(const uint8_t *b)
 
 /* The same, with the bulk of real code (numeric and parameterless ops,
  * index ops, i32.const and memory accesses with one-byte immediates)
- * decoded inline: every body is read twice at load, three times when
- * lowered. */
+ * decoded inline, for lower.c and instance.c (validate.c reads bodies
+ * with its own fast path; constant expressions and the syntax scan take
+ * the full decoder). */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif

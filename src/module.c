@@ -1,10 +1,11 @@
 /*
- * module.c - the module above the stages: the load pipeline (decode, then
- * validate, then lower what must be, then the name section; every other
- * body is lowered on its first call, module_code), free, and every public
- * query of a loaded module, plus the names of statuses, traps, types,
- * features and sections. The stages never call each other; only this file
- * calls them.
+ * module.c - the module above the stages: the load pipeline (decode, with
+ * validate.c typing each body as it is read, then the rest of validation,
+ * then lower what must be, then the name section; every other body is
+ * lowered on its first call, module_code), free, and every public query of
+ * a loaded module, plus the names of statuses, traps, types, features and
+ * sections. The stages never call each other; only this file calls them
+ * or connects them (decode.c's body_typer).
  * It reads the binary only through decode.c's readers and never touches
  * runtime objects.
  */
@@ -166,9 +167,11 @@ static ep_status load(ep_engine *engine, const uint8_t *bytes, size_t len, bool 
 	}
 	m->len = len;
 
-	ep_status st = decode_module(m, err);
+	vstate *v = validate_new(m, err);
+	ep_status st = v ? decode_module(m, validate_body, v, err) : EP_ERR_NOMEM;
 	if (st == EP_OK)
-		st = validate_module(m, err);
+		st = validate_finish(v);
+	validate_free(v);
 	if (st == EP_OK)
 		st = lower_module(m, err);
 	if (st == EP_OK)

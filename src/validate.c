@@ -1,7 +1,10 @@
 /*
  * validate.c - the spec's validation rules over a decoded module: module
  * entries, constant expressions and the typing of every function body.
- * Reads the module only; never decodes sections or touches runtime objects.
+ * Bodies are typed as decode.c reads them (validate_body, its body_typer),
+ * so each is read once; the module's entries are judged again at the end,
+ * when the data section is known. Reads the module only; never decodes
+ * sections or touches runtime objects.
  */
 #include <stdlib.h>
 
@@ -27,7 +30,7 @@ typedef struct ctl {
 	bool unreachable;        /* the rest of the frame is stack-polymorphic */
 } ctl;
 
-typedef struct vstate {
+struct vstate {
 	const ep_module *m;
 	ep_engine *e;
 	ep_error *err;
@@ -39,7 +42,14 @@ typedef struct vstate {
 	size_t refs_size;
 	uint32_t func;           /* function being typed, for messages */
 	size_t off;              /* offset of the instruction being typed */
-} vstate;
+	uint32_t features;       /* EP_FEATURE_* of the instructions typed */
+	uint32_t ntyped;         /* bodies typed, in order from the first */
+	bool started, stopped;   /* entries checked at the first body; typing given up */
+	/* The first body's failure: reported only if the entries, which the
+	 * spec checks first, turn out valid once the data section is known.
+	 * Its message stays in err: until then only a failure writes there. */
+	ep_status body_st;
+};
 
 /* Static storage a frame can point to for a single-value block type. */
 static const uint8_t valtypes[] = {
@@ -163,6 +173,12 @@ static ep_status fail_idx(vstate *v, const char *what, uint32_t idx)
 static ep_status mismatch(vstate *v)
 {
 	return fail_at(v, "type mismatch");
+}
+
+/* A body the typer cannot read (decode.c's syntax scan then says why). */
+static ep_status unread(vstate *v)
+{
+	return ep_fail(v->err, EP_ERR_MALFORMED, v->off, v->func, "malformed instruction sequence");
 }
 
 static ep_status nomem(vstate *v)
@@ -371,7 +387,7 @@ static ep_status check_const(vstate *v, constexpr ce, uint8_t want)
 	v->off = ce.off;
 	while (pos < end) {
 		insn in;
-		ep_status st = insn_decode(m, &pos, end, &in, v->func, v->err);
+		ep_status st = insn_decode_full(m, &pos, end, &in, v->func, v->err);
 		if (st)
 			return st;
 		v->off = in.off;
@@ -479,6 +495,8 @@ static ep_status check_fc(vstate *v, const insn *in)
 	const ep_module *m = v->m;
 	uint32_t sub = in->op & 0xffu;
 	ep_status st;
+	v->features |= sub < 8 ? EP_FEATURE_SAT_FLOAT_TO_INT :
+	               sub < 15 ? EP_FEATURE_BULK_MEMORY : EP_FEATURE_REFERENCE_TYPES;
 	if (sub < 8) {
 		const numsig *s = &truncsat_sigs[sub];
 		if ((st = pop(v, s->a)))
@@ -526,7 +544,7 @@ static ep_status check_fc(vstate *v, const insn *in)
 			return st;
 		return pop(v, EP_I32);
 	default:
-		return ep_fail(v->err, EP_ERR_MALFORMED, in->off, v->func, "illegal opcode 0xfc %u", sub);
+		return unread(v);
 	}
 }
 
@@ -556,7 +574,43 @@ static ep_status check_br_table(vstate *v, const insn *in)
 	return EP_OK;
 }
 
-static ep_status check_body(vstate *v, uint32_t fidx)
+/*
+ * The length of the instruction at b (ten bytes readable) when insn_fast
+ * covers it and each immediate LEB128 has at most four bytes, else 0 (then
+ * insn_decode_full reads it). Four bytes hold 28 bits, so every such LEB
+ * is a valid u32 and s32. The first immediate goes to *a: the index of
+ * an index op, the alignment of a memory access (typing needs no other).
+ */
+static inline unsigned fast_insn(const uint8_t *b, uint32_t *a)
+{
+	unsigned k = insn_fast[b[0]], n = 1;
+	if (k <= FAST_NONE)
+		return k;   /* 0 or a length of 1 */
+	for (unsigned imms = k == FAST_MEMARG ? 2 : 1; imms; imms--) {
+		uint32_t x = 0;
+		for (unsigned i = 0;; i++) {
+			if (i == 4)
+				return 0;
+			uint8_t c = b[n + i];
+			x |= (uint32_t)(c & 0x7f) << (7 * i);
+			if (c < 0x80) {
+				if (n == 1)
+					*a = x;
+				n += i + 1;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/*
+ * Types body fidx and leaves *endpos after its final end. Run while
+ * decode.c reads the code section, before its syntax scan: any syntax
+ * error here (a bad instruction, else outside if, no final end) is only
+ * a failure to type, after which decode.c's scan says what is malformed.
+ */
+static ep_status check_body(vstate *v, uint32_t fidx, size_t *endpos)
 {
 	const ep_module *m = v->m;
 	const func *f = &m->funcs[fidx];
@@ -575,13 +629,30 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 
 	while (pos < end) {
 		insn in;
-		if ((st = insn_decode(m, &pos, end, &in, fidx, v->err)))
-			return st;
-		v->off = in.off;
-		uint32_t op = in.op;
+		uint32_t op;
+		unsigned len = end - pos > 9 ? fast_insn(m->bytes + pos, &in.a) : 0;
+		v->off = pos;
+		const uint8_t *b = m->bytes + pos;
+		if (len) {
+			op = b[0];
+			pos += len;
+		} else if (b[0] >= 0x02 && b[0] <= 0x04 && end - pos > 1 &&
+		           (b[1] == 0x40 || single_type(b[1]))) {
+			/* block, loop, if with an empty or single-value type */
+			op = b[0];
+			in.bt_kind = b[1] == 0x40 ? BT_EMPTY : BT_VAL;
+			in.bt = b[1];
+			pos += 2;
+		} else {
+			if ((st = insn_decode_full(m, &pos, end, &in, fidx, v->err)))
+				return st;
+			op = in.op;
+		}
 
 		if (op >= 0x45 && op <= 0xc4) {
 			const numsig *s = &numsigs[op - 0x45];
+			if (op >= 0xc0)
+				v->features |= EP_FEATURE_SIGN_EXT;
 			/* Operands of the right types on top, within the frame:
 			 * the result takes the first one's place (no pop, no push). */
 			size_t top = v->nvals, n = s->b ? 2 : 1;
@@ -597,10 +668,21 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			continue;
 		}
-		if (op == 0x20 && in.a < nlocals && v->nvals < v->vals_cap) {
-			/* local.get, the commonest instruction, in place. */
-			v->vals[v->nvals++] = in.a < ft->nparams ? ft->types[in.a]
-				: f->local_types[in.a - ft->nparams];
+		if (op - 0x20u < 3 && in.a < nlocals) {
+			/* local.get, the commonest instruction, and local.set and
+			 * local.tee of a value of the right type, in place. */
+			uint8_t t = in.a < ft->nparams ? ft->types[in.a] : f->local_types[in.a - ft->nparams];
+			if (op == 0x20 ? v->nvals < v->vals_cap :
+			    v->nvals > v->ctls[v->nctls - 1].height && v->vals[v->nvals - 1] == t) {
+				if (op == 0x20)
+					v->vals[v->nvals++] = t;
+				else
+					v->nvals -= op == 0x21;
+				continue;
+			}
+		}
+		if (op == 0x41 && v->nvals < v->vals_cap) {
+			v->vals[v->nvals++] = EP_I32;
 			continue;
 		}
 		if (op >= 0x28 && op <= 0x3e) {
@@ -635,6 +717,8 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 		case 0x04:  /* if */
 			if ((st = block_type(v, &in, &params, &nparams, &results, &nresults)))
 				return st;
+			if (in.bt_kind == BT_TYPE)
+				v->features |= EP_FEATURE_MULTI_VALUE;
 			if (op == 0x04 && (st = pop(v, EP_I32)))
 				return st;
 			if ((st = pop_n(v, params, nparams)))
@@ -645,7 +729,7 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 			break;
 		case 0x05:  /* else */
 			if (v->ctls[v->nctls - 1].kind != K_IF)
-				return ep_fail(v->err, EP_ERR_MALFORMED, in.off, fidx, "else without if");
+				return unread(v);
 			if ((st = pop_ctl(v, &done)))
 				return st;
 			if ((st = push_ctl(v, K_ELSE, done.params, done.nparams, done.results, done.nresults)))
@@ -660,8 +744,7 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 			    (done.nparams && memcmp(done.params, done.results, done.nparams))))
 				return mismatch(v);
 			if (v->nctls == 0) {
-				if (pos != end)
-					return ep_fail(v->err, EP_ERR_MALFORMED, in.off, fidx, "END opcode expected");
+				*endpos = pos;
 				return EP_OK;
 			}
 			if ((st = push_n(v, done.results, done.nresults)))
@@ -731,6 +814,7 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			break;
 		case 0x1c:  /* select t */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if (in.count != 1)
 				return fail_at(v, "invalid result arity");
 			if ((st = pop(v, EP_I32)) || (st = pop(v, (uint8_t)in.a)) ||
@@ -763,11 +847,13 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			break;
 		case 0x25:  /* table.get */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if ((st = need_table(v, in.a)) || (st = pop(v, EP_I32)) ||
 			    (st = push(v, m->tables[in.a].reftype)))
 				return st;
 			break;
 		case 0x26:  /* table.set */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if ((st = need_table(v, in.a)) || (st = pop(v, m->tables[in.a].reftype)) ||
 			    (st = pop(v, EP_I32)))
 				return st;
@@ -797,10 +883,12 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			break;
 		case 0xd0:  /* ref.null */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if ((st = push(v, (uint8_t)in.a)))
 				return st;
 			break;
 		case 0xd1:  /* ref.is_null */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if ((st = pop_any(v, &t1)))
 				return st;
 			if (!is_ref(t1))
@@ -809,6 +897,7 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 				return st;
 			break;
 		case 0xd2:  /* ref.func */
+			v->features |= EP_FEATURE_REFERENCE_TYPES;
 			if (in.a >= m->nfuncs)
 				return fail_idx(v, "unknown function", in.a);
 			if (!has_ref(v, in.a))
@@ -822,10 +911,10 @@ static ep_status check_body(vstate *v, uint32_t fidx)
 					return st;
 				break;
 			}
-			return ep_fail(v->err, EP_ERR_MALFORMED, in.off, fidx, "illegal opcode 0x%x", op);
+			return unread(v);
 		}
 	}
-	return ep_fail(v->err, EP_ERR_MALFORMED, end, fidx, "END opcode expected");
+	return unread(v);
 }
 
 /* ---- module entries ---- */
@@ -957,12 +1046,21 @@ static ep_status check_datas(vstate *v)
 	return EP_OK;
 }
 
-static ep_status check_module(vstate *v)
+/* Everything but the bodies, in the spec's order; without the data
+ * segments (datas false) before the data section is decoded. */
+static ep_status check_entries(vstate *v, bool datas)
 {
 	const ep_module *m = v->m;
 	ep_status st;
 
+	v->func = UINT32_MAX;
 	v->off = SIZE_MAX;
+	if (!v->refs) {
+		v->refs_size = (size_t)m->nfuncs / 8 + 1;
+		v->refs = ep_zalloc(v->e, v->refs_size);
+		if (!v->refs)
+			return nomem(v);
+	}
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const import *im = &m->imports[i];
 		if (im->kind == EP_EXTERN_FUNC && im->of.type >= m->ntypes)
@@ -987,7 +1085,7 @@ static ep_status check_module(vstate *v)
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
 		if ((st = check_const(v, m->globals[i].init, m->globals[i].type.valtype)))
 			return st;
-	if ((st = check_elems(v)) || (st = check_datas(v)))
+	if ((st = check_elems(v)) || (datas && (st = check_datas(v))))
 		return st;
 	if ((st = check_exports(v)))
 		return st;
@@ -999,29 +1097,74 @@ static ep_status check_module(vstate *v)
 		if (ft->nparams || ft->nresults)
 			return fail_at(v, "start function");
 	}
+	return EP_OK;
+}
 
-	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
-		if ((st = check_body(v, i)))
+vstate *validate_new(const ep_module *m, ep_error *err)
+{
+	vstate *v = ep_zalloc(m->engine, sizeof *v);
+	if (!v) {
+		ep_fail(err, EP_ERR_NOMEM, SIZE_MAX, UINT32_MAX, "out of memory while validating");
+		return NULL;
+	}
+	v->m = m;
+	v->e = m->engine;
+	v->err = err;
+	return v;
+}
+
+/*
+ * decode.c's body_typer. The entries a body's typing relies on (types,
+ * index spaces, C.refs) all come before the code section, so they are
+ * checked at the first body; if they fail, no body is typed and
+ * validate_finish reports them (or, for a refused allocation that it makes
+ * again, that refusal). After a body fails, none is typed either.
+ */
+ep_status validate_body(void *ctx, uint32_t fidx, size_t *pos, uint32_t *features)
+{
+	vstate *v = ctx;
+	ep_status st = EP_OK;
+	if (!v->started) {
+		v->started = true;
+		st = check_entries(v, false);
+	}
+	if (v->stopped || fidx != v->m->nfunc_imports + v->ntyped)
+		return EP_ERR_INVALID;
+	if (st == EP_OK)
+		st = check_body(v, fidx, pos);
+	*features |= v->features;
+	if (st) {
+		v->stopped = true;
+		v->body_st = st;
+		return st;
+	}
+	v->ntyped++;
+	return EP_OK;
+}
+
+/* After decoding: the entries again, then the first body's failure, then
+ * any body decode.c did not hand over (none when every body was typed). */
+ep_status validate_finish(vstate *v)
+{
+	const ep_module *m = v->m;
+	ep_status st = check_entries(v, true);
+	if (st)
+		return st;
+	if (v->body_st)
+		return v->body_st;
+	size_t end;
+	for (uint32_t i = m->nfunc_imports + v->ntyped; i < m->nfuncs; i++)
+		if ((st = check_body(v, i, &end)))
 			return st;
 	return EP_OK;
 }
 
-ep_status validate_module(const ep_module *m, ep_error *err)
+void validate_free(vstate *v)
 {
-	vstate v;
-	memset(&v, 0, sizeof v);
-	v.m = m;
-	v.e = m->engine;
-	v.err = err;
-	v.func = UINT32_MAX;
-	v.off = SIZE_MAX;
-	v.refs_size = (size_t)m->nfuncs / 8 + 1;
-	v.refs = ep_zalloc(v.e, v.refs_size);
-	if (!v.refs)
-		return nomem(&v);
-	ep_status st = check_module(&v);
-	ep_free(v.e, v.refs, v.refs_size);
-	ep_free(v.e, v.vals, v.vals_cap);
-	ep_free(v.e, v.ctls, v.ctls_cap * sizeof(ctl));
-	return st;
+	if (!v)
+		return;
+	ep_free(v->e, v->refs, v->refs_size);
+	ep_free(v->e, v->vals, v->vals_cap);
+	ep_free(v->e, v->ctls, v->ctls_cap * sizeof(ctl));
+	ep_free(v->e, v, sizeof *v);
 }

@@ -129,7 +129,7 @@ static ep_status decode_keep(ep_engine *e, const void *p, size_t n, ep_module *m
 	memcpy(copy, p, n);
 	m->bytes = copy;
 	m->len = n;
-	return decode_module(m, err);
+	return decode_module(m, NULL, NULL, err);
 }
 
 /* Decodes, releases and checks that nothing leaked. */
@@ -970,6 +970,116 @@ static void test_alloc_failures(void)
 		printf("allocator refusal: %ld allocation points\n", n - 2);
 }
 
+/* ---- the order of errors when bodies are typed as they are read ---- */
+
+typedef struct body {
+	const char *b;
+	size_t n;
+} body;
+#define BODY(s) { (s), sizeof(s) - 1 }
+
+/*
+ * Type () -> (), n functions with these bodies (locals and code), and a
+ * memory, export and data section when given; ep_module_load must fail with
+ * want (or succeed) at want_off within the code section's contents (SIZE_MAX:
+ * not checked), for function want_func, with want_msg in its message.
+ */
+static void load_order(int line, const body *bodies, uint32_t n, const char *mem,
+                       const char *exports, size_t exports_n, const char *datas, size_t datas_n,
+                       ep_status want, size_t want_off, uint32_t want_func, const char *want_msg)
+{
+	bld w, c, f;
+	header(&w);
+	SEC(&w, 1, "\x01\x60\x00\x00");
+	f.n = 0;
+	put_u32(&f, n);
+	for (uint32_t i = 0; i < n; i++)
+		put(&f, "\x00", 1);
+	section(&w, 3, f.b, f.n);
+	if (mem)
+		section(&w, 5, mem, 3);
+	if (exports)
+		section(&w, 7, exports, exports_n);
+	c.n = 0;
+	put_u32(&c, n);
+	for (uint32_t i = 0; i < n; i++) {
+		put_u32(&c, (uint32_t)bodies[i].n);
+		put(&c, bodies[i].b, bodies[i].n);
+	}
+	section(&w, 10, c.b, c.n);
+	size_t code_at = w.n - c.n;
+	if (datas)
+		section(&w, 11, datas, datas_n);
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_module *m = NULL;
+	ep_error err;
+	ep_status st = ep_module_load(e, w.b, w.n, &m, &err);
+	bool ok = st == want;
+	if (ok && st != EP_OK)
+		ok = (want_off == SIZE_MAX || err.offset == code_at + want_off) &&
+		     err.func == want_func && strstr(err.msg, want_msg) != NULL;
+	check(ok, line, "one pass: %s at %zu (func %u): %s; want %s at %zu (func %u): %s",
+	      ep_status_name(st), st ? err.offset - code_at : 0, st ? err.func : 0,
+	      st ? err.msg : "", ep_status_name(want), want_off, want_func, want_msg);
+	ep_module_free(m);
+	CHECK(ep_engine_bytes(e) == 0, "one pass: line %d leaves nothing", line);
+	ep_engine_free(e);
+}
+
+static void test_one_pass_order(void)
+{
+	/* Offsets are within the code section's contents: its count is one
+	 * byte, each entry's size one byte. */
+	static const body invalid_then_malformed[] = {
+		BODY("\x00\x6a\x0b"),             /* i32.add on an empty stack */
+		BODY("\x00\x01\xff\x0b"),         /* illegal opcode */
+	};
+	load_order(__LINE__, invalid_then_malformed, 2, NULL, NULL, 0, NULL, 0,
+	           EP_ERR_MALFORMED, 1 + 4 + 1 + 2, 1, "illegal opcode 0xff");
+	/* Invalid, then malformed later in the same body. */
+	static const body same_body[] = { BODY("\x00\x6a\x01\xff\x0b") };
+	load_order(__LINE__, same_body, 1, NULL, NULL, 0, NULL, 0,
+	           EP_ERR_MALFORMED, 1 + 1 + 1 + 2, 0, "illegal opcode 0xff");
+	/* Invalid body, then no final end in the next. */
+	static const body no_end[] = { BODY("\x00\x6a\x0b"), BODY("\x00\x01") };
+	load_order(__LINE__, no_end, 2, NULL, NULL, 0, NULL, 0,
+	           EP_ERR_MALFORMED, 1 + 4 + 1 + 2, 1, "unexpected end");
+	/* Invalid body, then a malformed data section. */
+	static const body one_invalid[] = { BODY("\x00\x6a\x0b") };
+	load_order(__LINE__, one_invalid, 1, NULL, NULL, 0, "\x01\x03", 2,
+	           EP_ERR_MALFORMED, SIZE_MAX, UINT32_MAX, "malformed data segment kind");
+	/* Invalid body, then an invalid data segment: the segment comes first
+	 * in the spec's order. */
+	load_order(__LINE__, one_invalid, 1, NULL, NULL, 0, "\x01\x00\x41\x00\x0b\x00", 6,
+	           EP_ERR_INVALID, SIZE_MAX, UINT32_MAX, "unknown memory 0");
+	/* An invalid export before an invalid body. */
+	load_order(__LINE__, one_invalid, 1, NULL, "\x01\x01x\x00\x05", 5, NULL, 0,
+	           EP_ERR_INVALID, SIZE_MAX, UINT32_MAX, "unknown function 5");
+	/* The first invalid body of several, with the features of the valid
+	 * ones noted along the way. */
+	static const body second_invalid[] = {
+		BODY("\x00\x41\x01\xc0\x1a\x0b"), BODY("\x00\x41\x01\x1a\x1a\x0b"),
+		BODY("\x00\x6a\x0b"),
+	};
+	load_order(__LINE__, second_invalid, 3, NULL, NULL, 0, NULL, 0,
+	           EP_ERR_INVALID, 1 + 7 + 1 + 4, 1, "type mismatch");
+	/* All valid: immediates of one to five LEB128 bytes and near the end. */
+	static const body valid[] = {
+		BODY("\x00\x41\xff\xff\xff\xff\x07\x1a\x41\x80\x01\x1a\x0b"),
+		BODY("\x01\x01\x7f\x20\x80\x00\x21\x00\x41\xc0\xbb\x78\x1a\x0b"),
+		BODY("\x00\x41\x00\x28\x02\x80\x80\x04\x1a\x0b"),
+	};
+	load_order(__LINE__, valid, 3, "\x01\x00\x01", NULL, 0, NULL, 0, EP_OK, 0, 0, "");
+	/* A five-byte LEB that is too large, and an alignment over natural
+	 * behind a multi-byte offset. */
+	static const body too_large[] = { BODY("\x00\x41\xff\xff\xff\xff\x0f\x1a\x0b") };
+	load_order(__LINE__, too_large, 1, NULL, NULL, 0, NULL, 0,
+	           EP_ERR_MALFORMED, 1 + 1 + 1 + 5, 0, "integer too large");
+	static const body align[] = { BODY("\x00\x41\x00\x28\x03\x80\x80\x04\x1a\x0b") };
+	load_order(__LINE__, align, 1, "\x01\x00\x01", NULL, 0, NULL, 0,
+	           EP_ERR_INVALID, 1 + 1 + 1 + 2, 0, "alignment must not be larger than natural");
+}
+
 static void test_public_api(void)
 {
 	ep_engine *e = ep_engine_new(NULL, NULL);
@@ -1044,5 +1154,6 @@ int main(void)
 	test_corruptions();
 	test_alloc_failures();
 	test_public_api();
+	test_one_pass_order();
 	return check_summary();
 }
