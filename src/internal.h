@@ -129,6 +129,7 @@ typedef struct func {
 	size_t body_off, body_len;   /* bytes after the local declarations, up to and including the final end */
 	size_t entry_off;            /* offset of the code entry (its size field), for messages */
 	lowered *code;               /* set by lower.c on the first call; NULL before */
+	uint32_t entry_paid;         /* lower.c's entry_cost: 0 until asked, then cost + 1 or UINT32_MAX */
 } func;
 
 typedef struct global {

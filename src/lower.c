@@ -460,13 +460,26 @@ static void return_values(lower *L, uint32_t nresults)
  * holds no call (else the prepaid cost would include its callees', without
  * end under recursion) and at most ENTRY_SCAN instructions (so that finding
  * out stays cheap). Returns its cost, the same as lowering the function
- * gives its first block (lower_func checks), or UINT32_MAX. */
+ * gives its first block (lower_func checks), or UINT32_MAX. Kept in the
+ * function, so a body calling one callee a million times scans it once. */
 #define ENTRY_SCAN 64
 
-static uint32_t entry_cost(const ep_module *m, uint32_t g)
+static uint32_t scan_entry(const ep_module *m, uint32_t g);
+
+static uint32_t entry_cost(ep_module *m, uint32_t g)
 {
 	if (g < m->nfunc_imports)
 		return UINT32_MAX;
+	func *f = &m->funcs[g];
+	if (!f->entry_paid) {
+		uint32_t c = scan_entry(m, g);
+		f->entry_paid = c == UINT32_MAX ? c : c + 1;
+	}
+	return f->entry_paid == UINT32_MAX ? UINT32_MAX : f->entry_paid - 1;
+}
+
+static uint32_t scan_entry(const ep_module *m, uint32_t g)
+{
 	const func *f = &m->funcs[g];
 	size_t pos = f->body_off, end = f->body_off + f->body_len;
 	uint32_t n = f->nlocals / 8, depth = 0;
