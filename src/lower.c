@@ -417,13 +417,19 @@ static void set_unreachable(lower *L)
 	next_block(L);
 }
 
-/* Resolves every forward jump to c's end at target, the current point. */
-static void resolve_fixups(lower *L, ctl *c, size_t target)
+/* The forward jump at op (its rel cell, the cost cell after it) lands at
+ * the current point. */
+static void land_here(lower *L, size_t op, size_t rel)
 {
-	for (uint32_t f = c->fixups; f != UINT32_MAX; f = L->fix[f].next) {
-		patch(L, L->fix[f].op, L->fix[f].rel, target);
-		cost_here(L, L->fix[f].rel + 1);
-	}
+	patch(L, op, rel, L->ncells);
+	cost_here(L, rel + 1);
+}
+
+/* Resolves every forward jump to c's end at the current point. */
+static void resolve_fixups(lower *L, ctl *c)
+{
+	for (uint32_t f = c->fixups; f != UINT32_MAX; f = L->fix[f].next)
+		land_here(L, L->fix[f].op, L->fix[f].rel);
 	c->fixups = UINT32_MAX;
 }
 
@@ -464,20 +470,6 @@ static void return_values(lower *L, uint32_t nresults)
  * function, so a body calling one callee a million times scans it once. */
 #define ENTRY_SCAN 64
 
-static uint32_t scan_entry(const ep_module *m, uint32_t g);
-
-static uint32_t entry_cost(ep_module *m, uint32_t g)
-{
-	if (g < m->nfunc_imports)
-		return UINT32_MAX;
-	func *f = &m->funcs[g];
-	if (!f->entry_paid) {
-		uint32_t c = scan_entry(m, g);
-		f->entry_paid = c == UINT32_MAX ? c : c + 1;
-	}
-	return f->entry_paid == UINT32_MAX ? UINT32_MAX : f->entry_paid - 1;
-}
-
 static uint32_t scan_entry(const ep_module *m, uint32_t g)
 {
 	const func *f = &m->funcs[g];
@@ -502,6 +494,18 @@ static uint32_t scan_entry(const ep_module *m, uint32_t g)
 		}
 	}
 	return UINT32_MAX;
+}
+
+static uint32_t entry_cost(ep_module *m, uint32_t g)
+{
+	if (g < m->nfunc_imports)
+		return UINT32_MAX;
+	func *f = &m->funcs[g];
+	if (!f->entry_paid) {
+		uint32_t c = scan_entry(m, g);
+		f->entry_paid = c == UINT32_MAX ? c : c + 1;
+	}
+	return f->entry_paid == UINT32_MAX ? UINT32_MAX : f->entry_paid - 1;
 }
 
 /* ---- conditional jumps ---- */
@@ -965,9 +969,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			for (uint32_t i = 0; i < c->nparams; i++)
 				push_slot(L, SLOT(L, c->base + i));
 			L->lazy_lo = L->h;
-			size_t target = place_label(L);
-			patch(L, c->if_op, c->if_fix, target);
-			cost_here(L, c->if_fix + 1);
+			place_label(L);
+			land_here(L, c->if_op, c->if_fix);
 			c->if_fix = SIZE_MAX;
 			break;
 		}
@@ -977,14 +980,13 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 					return_values(L, c->nresults);
 					next_block(L);
 				}
-				size_t target = L->ncells;
 				if (c->fixups != UINT32_MAX) {
 					/* Branches to the function's end return. */
-					target = place_label(L);
+					place_label(L);
 					L->h = c->base;
 					for (uint32_t i = 0; i < c->nresults; i++)
 						push_slot(L, SLOT(L, c->base + i));
-					resolve_fixups(L, c, target);
+					resolve_fixups(L, c);
 					return_values(L, c->nresults);
 				}
 				L->nctls--;
@@ -1001,12 +1003,10 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			/* Only a jump makes the end a label; a plain fall-through
 			 * stays in the same straight-line block. */
 			if (c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX) {
-				size_t target = place_label(L);
-				resolve_fixups(L, c, target);
-				if (c->if_fix != SIZE_MAX) {
-					patch(L, c->if_op, c->if_fix, target);
-					cost_here(L, c->if_fix + 1);
-				}
+				place_label(L);
+				resolve_fixups(L, c);
+				if (c->if_fix != SIZE_MAX)
+					land_here(L, c->if_op, c->if_fix);
 			}
 			L->nctls--;
 			if (!reachable)
@@ -1033,8 +1033,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 				size_t rel = L->ncells;
 				put_target(L);
 				emit_branch(L, t);
-				patch(L, bop, rel, L->ncells);
-				fall_through(L, rel + 1);
+				next_block(L);
+				land_here(L, bop, rel);
 				place_label(L);
 			}
 			break;
