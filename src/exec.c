@@ -34,6 +34,12 @@
 
 /* Guest address + offset, checked against the memory size in 64 bits so it
  * can never wrap; this is the only bounds check for loads and stores. */
+#if defined(__GNUC__)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UNLIKELY(x) (x)
+#endif
+
 #define MEM_EA(addr_slot, offset, width, ea) MEM_EA32((addr_slot).u32, offset, width, ea)
 #define MEM_EA32(addr, offset, width, ea)                                     \
 	uint64_t ea = (uint64_t)(uint32_t)(addr) + (offset);                  \
@@ -276,6 +282,22 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
  * reports the handler table (computed goto needs the labels of this
  * function).
  */
+/* A call at top, deeper than the peak the loop compared with: NULL past the
+ * depth limit, else the new peak (a host call's run may have gone deeper
+ * still: the store keeps the peak) for the loop to compare with. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static frame *deeper(ep_store *s, frame *top)
+{
+	uint32_t depth = (uint32_t)(top - s->frames);
+	if (depth >= s->limits.max_call_depth)
+		return NULL;
+	if (depth >= s->peak_depth)
+		s->peak_depth = depth + 1;
+	return s->frames + s->peak_depth;
+}
+
 /* The code of f on its first call, lowered now (module.c). */
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
@@ -327,14 +349,19 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	const cell *pc = s->susp_pc;
 	slot *fp = s->susp_fp;
 #endif
-	frame *frames = s->frames;
-	uint32_t depth = s->depth;
-	const uint32_t max_depth = s->limits.max_call_depth;
+	/* The frames in use are frames[0] up to top, the running function's
+	 * at top[-1]. */
+	frame *const frames = s->frames;
+	frame *top = frames + s->depth;
+	/* Calls compare top with the deepest nesting seen so far, which is
+	 * never above max_depth: only a call deeper than any before takes the
+	 * slow path, which checks the limit and records the new peak. */
+	frame *mark = frames + s->peak_depth;
 	/* Never UINT32_MAX slots: a call to lowered_pending must always fail
 	 * the stack check (do_call). */
 	slot *const stack_end = s->stack + (s->limits.max_stack_slots < UINT32_MAX
 		? s->limits.max_stack_slots : UINT32_MAX - 1);
-	ep_instance *inst = frames[depth - 1].func->inst;
+	ep_instance *inst = top[-1].func->inst;
 	/*
 	 * Fuel is charged against a local chunk of the budget (at most
 	 * EP_FUEL_CHUNK units), so the check at each block is a subtract and a
@@ -592,13 +619,12 @@ dispatch:
 	}
 	OP(ret) {
 do_ret:
-		depth--;
-		if (depth == 0) {
+		if (--top == frames) {
 			s->depth = 0;
 			s->fuel_used = USED();
 			return EP_OK;
 		}
-		frame *fr = &frames[depth];
+		frame *fr = top;
 		pc = fr->ret_pc;
 		fp = fr->fp;
 		/* Back in the same instance, mbase and msize are current: every
@@ -1190,7 +1216,7 @@ do_ret:
 do_call:
 	if (callee->host) {
 		s->fuel_used = USED();
-		s->depth = depth;
+		s->depth = (uint32_t)(top - frames);
 		trap = call_host(s, inst, callee, nfp, err);
 		if (trap == EP_TRAP_INTERRUPT) {
 			/* The host gave up waiting (a deadline): resuming runs the
@@ -1215,7 +1241,7 @@ do_call:
 	 * once a first call has lowered it); lw is its code. */
 #define PUSH_FRAME(again)                                                     \
 	const lowered *lw = callee->code;                                     \
-	if (depth >= max_depth || lw->frame_slots > (size_t)(stack_end - nfp)) { \
+	if (UNLIKELY(top >= mark || lw->frame_slots > (size_t)(stack_end - nfp))) { \
 		if (lw == &lowered_pending) {                                 \
 			/* The first call: lower, then check again. Lowering  \
 			 * costs no fuel, so the fuel used is as if eager. */ \
@@ -1223,12 +1249,13 @@ do_call:
 				goto lower_failed;                            \
 			goto again;                                           \
 		}                                                             \
-		trap = EP_TRAP_STACK_EXHAUSTED;                               \
-		goto trap;                                                    \
+		if (lw->frame_slots > (size_t)(stack_end - nfp)           \
+		    || !(mark = deeper(s, top))) {                            \
+			trap = EP_TRAP_STACK_EXHAUSTED;                       \
+			goto trap;                                            \
+		}                                                             \
 	}                                                                     \
-	frame *fr = &frames[depth++];                                         \
-	if (depth > s->peak_depth)                                            \
-		s->peak_depth = depth;                                        \
+	frame *fr = top++;                                                    \
 	fr->ret_pc = pc;                                                      \
 	fr->fp = fp;                                                          \
 	fr->inst = inst;                                                      \
@@ -1305,16 +1332,16 @@ trap_undefined_element:
 	/* The one trap exit: record where, unwind the whole call. */
 	s->fuel_used = USED();
 	s->depth = 0;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index,
-	        "undefined element in function %u", (unsigned)frames[depth - 1].func->index);
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index,
+	        "undefined element in function %u", (unsigned)top[-1].func->index);
 	if (err)
 		err->trap = trap;
 	return EP_ERR_TRAP;
 trap:
 	s->fuel_used = USED();
 	s->depth = 0;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index, "%s in function %u",
-	        ep_trap_name(trap), (unsigned)frames[depth - 1].func->index);
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index, "%s in function %u",
+	        ep_trap_name(trap), (unsigned)top[-1].func->index);
 	if (err)
 		err->trap = trap;
 	return EP_ERR_TRAP;
@@ -1335,12 +1362,12 @@ suspend:
 	 * interrupt around a host call, which suspends mid-block at a call
 	 * op or just after one; resuming there charges nothing again. */
 	s->fuel_used = USED();
-	s->depth = depth;
+	s->depth = (uint32_t)(top - frames);
 	s->suspended = true;
 	s->susp_pc = pc;
 	s->susp_fp = fp;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, frames[depth - 1].func->index, "%s in function %u",
-	        ep_trap_name(trap), (unsigned)frames[depth - 1].func->index);
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index, "%s in function %u",
+	        ep_trap_name(trap), (unsigned)top[-1].func->index);
 	if (err)
 		err->trap = trap;
 	return EP_ERR_TRAP;
