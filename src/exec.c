@@ -149,12 +149,20 @@ typedef double T_f64;
 /* memory.copy. musl's memmove copies an overlap whose destination lies
  * above its source one byte at a time; copying 8-byte words from the top
  * down is as safe (each word is read before anything above it is written
- * over) and many times faster. */
+ * over) and many times faster. 32 bytes a turn, all read before any is
+ * written: a loop of one word ran up to 1.3x slower whenever the code's
+ * layout put it across a 32-byte fetch boundary (memops). */
 static void copy_overlapping(uint8_t *d, const uint8_t *s, size_t n)
 {
 	if (d <= s || d >= s + n) {
 		memmove(d, s, n);
 		return;
+	}
+	while (n >= 32) {
+		uint64_t w[4];
+		n -= 32;
+		memcpy(w, s + n, 32);
+		memcpy(d + n, w, 32);
 	}
 	while (n >= 8) {
 		uint64_t w;
