@@ -77,7 +77,7 @@ struct lowered {
 	/* i32 compare and branch: a b rel cost fcost, or a imm rel cost fcost for the _i forms */ \
 	X(br_eq) X(br_ne) X(br_lt_s) X(br_lt_u) X(br_le_s) X(br_le_u) \
 	X(br_eq_i) X(br_ne_i) X(br_lt_s_i) X(br_lt_u_i) X(br_gt_s_i) X(br_gt_u_i) \
-	X(br_le_s_i) X(br_le_u_i) X(br_ge_s_i) X(br_ge_u_i) \
+	S(br_le_s_i) S(br_le_u_i) S(br_ge_s_i) S(br_ge_u_i) \
 	X(add_i_br_ne_i)   /* d a imm k rel cost fcost: d = a + imm, jump if d != k */ \
 	X(br_table)        /* a n (rel cost)*(n+1): last is the default */ \
 	X(ret) \
@@ -150,15 +150,18 @@ struct lowered {
 	X(i32_trunc_sat_f32_s) X(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s) X(i32_trunc_sat_f64_u) \
 	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
 	/* numeric with an immediate right operand: d a imm32 */ \
-	X(i32_add_i) X(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
-	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) X(i32_rotl_i) X(i32_rotr_i) \
+	/* (S: x - imm, x rotr imm, x <= imm and x >= imm, lowered as \
+	 * x + -imm, x rotl (32 - imm), x < imm + 1 and x > imm - 1 (lower.c's \
+	 * imm_canon), or with imm in a slot where it has no neighbour) */ \
+	X(i32_add_i) S(i32_sub_i) X(i32_mul_i) X(i32_and_i) X(i32_or_i) X(i32_xor_i) \
+	X(i32_shl_i) X(i32_shr_s_i) X(i32_shr_u_i) X(i32_rotl_i) S(i32_rotr_i) \
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
-	X(i32_le_s_i) X(i32_le_u_i) X(i32_ge_s_i) X(i32_ge_u_i) \
+	S(i32_le_s_i) S(i32_le_u_i) S(i32_ge_s_i) S(i32_ge_u_i) \
 	/* i64 with a sign-extended 32-bit immediate right operand: d a imm32 */ \
-	X(i64_add_i) X(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
+	X(i64_add_i) S(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
 	X(i64_shl_i) X(i64_shr_s_i) X(i64_shr_u_i) \
 	X(i64_eq_i) X(i64_ne_i) X(i64_lt_s_i) X(i64_lt_u_i) X(i64_gt_s_i) X(i64_gt_u_i) \
-	X(i64_le_s_i) X(i64_le_u_i) X(i64_ge_s_i) X(i64_ge_u_i) \
+	S(i64_le_s_i) S(i64_le_u_i) S(i64_ge_s_i) S(i64_ge_u_i) \
 	/* loads with their address an i32.add fused in, in the order of the \
 	 * loads: d a b offset (_add, the first two) or d a imm offset (_addi, \
 	 * the first five); the rest did not occur in the bench workloads */ \

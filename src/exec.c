@@ -593,10 +593,12 @@ dispatch:
 	OP(name##_i) {                                                        \
 		BRANCH((T)R(1).field op (T)pc[2].s, 3);                       \
 	}
-#define BR_CMP(name, T, field, op)                                            \
+#define BR_CMP_S(name, T, field, op)                                          \
 	OP(name) {                                                            \
 		BRANCH((T)R(1).field op (T)R(2).field, 3);                    \
-	}                                                                     \
+	}
+#define BR_CMP(name, T, field, op)                                            \
+	BR_CMP_S(name, T, field, op)                                          \
 	BR_CMP_I(name, T, field, op)
 	BR_CMP(br_eq, uint32_t, u32, ==)
 	BR_CMP(br_ne, uint32_t, u32, !=)
@@ -604,11 +606,11 @@ dispatch:
 	BR_CMP(br_lt_u, uint32_t, u32, <)
 	BR_CMP_I(br_gt_s, int32_t, i32, >)
 	BR_CMP_I(br_gt_u, uint32_t, u32, >)
-	BR_CMP(br_le_s, int32_t, i32, <=)
-	BR_CMP(br_le_u, uint32_t, u32, <=)
-	BR_CMP_I(br_ge_s, int32_t, i32, >=)
-	BR_CMP_I(br_ge_u, uint32_t, u32, >=)
+	/* x <= imm and x >= imm are lowered as x < imm + 1 and x > imm - 1. */
+	BR_CMP_S(br_le_s, int32_t, i32, <=)
+	BR_CMP_S(br_le_u, uint32_t, u32, <=)
 #undef BR_CMP
+#undef BR_CMP_S
 #undef BR_CMP_I
 	OP(add_i_br_ne_i) {
 		uint32_t v = R(2).u32 + pc[3].s;
@@ -1168,7 +1170,6 @@ do_ret:
 	UN(i64_trunc_sat_f64_u, u64, f64, sat_u64(x))
 
 	BIN_I(i32_add_i, u32, u32, x + y)
-	BIN_I(i32_sub_i, u32, u32, x - y)
 	BIN_I(i32_mul_i, u32, u32, x * y)
 	BIN_I(i32_and_i, u32, u32, x & y)
 	BIN_I(i32_or_i, u32, u32, x | y)
@@ -1177,19 +1178,13 @@ do_ret:
 	BIN_I(i32_shr_s_i, i32, i32, x >> (y & 31))
 	BIN_I(i32_shr_u_i, u32, u32, x >> (y & 31))
 	BIN_I(i32_rotl_i, u32, u32, rotl32(x, y))
-	BIN_I(i32_rotr_i, u32, u32, rotr32(x, y))
 	BIN_I(i32_eq_i, u32, u32, x == y)
 	BIN_I(i32_ne_i, u32, u32, x != y)
 	BIN_I(i32_lt_s_i, u32, i32, x < y)
 	BIN_I(i32_lt_u_i, u32, u32, x < y)
 	BIN_I(i32_gt_s_i, u32, i32, x > y)
 	BIN_I(i32_gt_u_i, u32, u32, x > y)
-	BIN_I(i32_le_s_i, u32, i32, x <= y)
-	BIN_I(i32_le_u_i, u32, u32, x <= y)
-	BIN_I(i32_ge_s_i, u32, i32, x >= y)
-	BIN_I(i32_ge_u_i, u32, u32, x >= y)
 	BIN_I(i64_add_i, u64, u64, x + y)
-	BIN_I(i64_sub_i, u64, u64, x - y)
 	BIN_I(i64_mul_i, u64, u64, x * y)
 	BIN_I(i64_and_i, u64, u64, x & y)
 	BIN_I(i64_or_i, u64, u64, x | y)
@@ -1203,10 +1198,6 @@ do_ret:
 	BIN_I(i64_lt_u_i, u32, u64, x < y)
 	BIN_I(i64_gt_s_i, u32, i64, x > y)
 	BIN_I(i64_gt_u_i, u32, u64, x > y)
-	BIN_I(i64_le_s_i, u32, i64, x <= y)
-	BIN_I(i64_le_u_i, u32, u64, x <= y)
-	BIN_I(i64_ge_s_i, u32, i64, x >= y)
-	BIN_I(i64_ge_u_i, u32, u64, x >= y)
 #undef BIN
 #undef BIN_I
 #undef UN

@@ -159,6 +159,9 @@ static void put_target(lower *L)
 	put(L, 0);
 }
 
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static size_t emit(lower *L, enum op op)
 {
 	size_t at = L->ncells;
@@ -518,6 +521,9 @@ typedef struct cond {
 	uint32_t a, b;            /* b: slot, or immediate for the _i forms */
 } cond;
 
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static enum op compare_inverse(enum op op)
 {
 	static const struct { uint8_t op, inv; } pairs[] = {
@@ -572,9 +578,52 @@ static enum op compare_branch(enum op op)
 	return OP_COUNT;
 }
 
+/* An op with an immediate right operand as one of the forms that have a
+ * handler: x - c is x + -c, x rotr c is x rotl (32 - c), x <= c is
+ * x < c + 1 and x >= c is x > c - 1, the forms compilers emit (the others
+ * are code.h's S ops). False, changing nothing, when c has no neighbour
+ * (x <=u 0xffffffff): the constant then stays in a slot. i64 immediates
+ * are sign-extended from 32 bits, and so must their neighbours be. */
+enum { C_UP = 1, C_NEG = 2, C_ROT = 4, C_S = 8, C_U = 16 };
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool imm_canon(enum op *op, uint32_t *imm)
+{
+	/* How: the neighbour above (C_UP) or below, the negation or the
+	 * rotation's complement; C_S: no neighbour past int32's ends (for
+	 * i64, past what sign-extends), C_U: none across 0 unsigned. */
+	static const struct { uint8_t from, to, how; } forms[] = {
+		{ OP_i32_sub_i, OP_i32_add_i, C_NEG }, { OP_i64_sub_i, OP_i64_add_i, C_NEG | C_S },
+		{ OP_i32_rotr_i, OP_i32_rotl_i, C_ROT },
+		{ OP_i32_le_s_i, OP_i32_lt_s_i, C_UP | C_S }, { OP_i32_le_u_i, OP_i32_lt_u_i, C_UP | C_U },
+		{ OP_i64_le_s_i, OP_i64_lt_s_i, C_UP | C_S }, { OP_i64_le_u_i, OP_i64_lt_u_i, C_UP | C_S | C_U },
+		{ OP_i32_ge_s_i, OP_i32_gt_s_i, C_S }, { OP_i32_ge_u_i, OP_i32_gt_u_i, C_U },
+		{ OP_i64_ge_s_i, OP_i64_gt_s_i, C_S }, { OP_i64_ge_u_i, OP_i64_gt_u_i, C_S | C_U },
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		if (forms[i].from != *op)
+			continue;
+		unsigned how = forms[i].how;
+		bool up = how & C_UP;
+		int32_t c = (int32_t)*imm;
+		if (((how & C_S) && c == (up ? INT32_MAX : INT32_MIN)) || ((how & C_U) && c == (up ? -1 : 0)))
+			return false;
+		*imm = how & C_NEG ? 0u - *imm : how & C_ROT ? (32u - (*imm & 31u)) & 31u
+			: up ? *imm + 1 : *imm - 1;
+		*op = (enum op)forms[i].to;
+		return true;
+	}
+	return true;
+}
+
 /* Takes the just-popped condition value; when the instruction right before
- * computed it only for this test, removes that instruction. */
-static cond take_cond(lower *L, uint32_t value)
+ * computed it only for this test, removes that instruction, and the jump
+ * (taken when the value is nonzero, or zero unless when_true) tests its
+ * comparison instead. Not when that jump would need a comparison with an
+ * immediate that has no handler. */
+static cond take_cond(lower *L, uint32_t value, bool when_true)
 {
 	cond c = { OP_COUNT, value, 0 };
 	size_t d = L->last_dst;
@@ -583,9 +632,13 @@ static cond take_cond(lower *L, uint32_t value)
 	enum op op = L->last_op;
 	if (op != OP_i32_eqz && compare_branch(op) == OP_COUNT)
 		return c;
+	uint32_t b = op == OP_i32_eqz ? 0 : L->code[d + 2].s, imm = b;
+	enum op inv = compare_inverse(op);
+	if (!when_true && inv >= OP_i32_eq_i && inv <= OP_i32_ge_u_i && !imm_canon(&inv, &imm))
+		return c;
 	c.cmp = op;
 	c.a = L->code[d + 1].s;
-	c.b = op == OP_i32_eqz ? 0 : L->code[d + 2].s;
+	c.b = b;
 	unemit(L);
 	return c;
 }
@@ -605,6 +658,8 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 	} else {
 		if (!when_true)
 			op = compare_inverse(op);
+		/* take_cond made sure this has a form with a handler */
+		imm_canon(&op, &c.b);
 		size_t k = L->last_op_pos;
 		if (compare_branch(op) == OP_br_ne_i && L->last_op == OP_i32_add_i
 		    && k + 4 == L->ncells && L->code[k + 1].s == c.a) {
@@ -753,11 +808,12 @@ static void lower_binary(lower *L, enum op op)
 		return;
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;
+	uint32_t imm = (uint32_t)L->last_const_val;
 	if (imm_op != OP_COUNT && k != SIZE_MAX && L->last_const_end == L->ncells
-	    && L->src[L->h - 1] == SLOT(L, L->h - 1) && L->code[k + 1].s == SLOT(L, L->h - 1)) {
+	    && L->src[L->h - 1] == SLOT(L, L->h - 1) && L->code[k + 1].s == SLOT(L, L->h - 1)
+	    && imm_canon(&imm_op, &imm)) {
 		/* The right operand is the constant just emitted: fold it. i64
 		 * immediates are sign-extended from 32 bits at run time. */
-		uint32_t imm = (uint32_t)L->last_const_val;
 		unemit(L);
 		L->h--;
 		uint32_t a = pop(L);
@@ -940,7 +996,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		case 0x04: /* if */ {
 			uint32_t np, nr;
 			block_type(L, &in, &np, &nr);
-			cond cd = take_cond(L, pop(L));
+			cond cd = take_cond(L, pop(L), false);
 			materialize(L);
 			size_t rel;
 			size_t bop = emit_cond_jump(L, cd, false, &rel);
@@ -1022,7 +1078,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			uint32_t cond = pop(L);
 			if (!branch_needs_copy(L, t)) {
 				size_t rel;
-				size_t bop = emit_cond_jump(L, take_cond(L, cond), true, &rel);
+				size_t bop = emit_cond_jump(L, take_cond(L, cond, true), true, &rel);
 				jump_to(L, t, bop, rel);
 				fall_through(L, rel + 2);
 			} else {

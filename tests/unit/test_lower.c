@@ -1,0 +1,122 @@
+/*
+ * test_lower.c - lowering's rewrites checked against C, through the public
+ * API only. lower.c folds a constant right operand into an immediate and
+ * rewrites the forms without a handler to neighbouring ones (x <= c as
+ * x < c + 1, x >= c as x > c - 1, x - c as x + -c, x rotr c as
+ * x rotl (32 - c)), and a comparison that only feeds an if or a br_if into
+ * the jump, inverted for the if. Each export of tests/unit/lower/
+ * immforms.wat computes one such x OP c (its name says which, and whether
+ * as a value, an if or a br_if); here every one runs on x around c and
+ * around the ends of its type, against the result C computes. argv[1] is
+ * where the fixture was built.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edgeplug.h"
+#include "check.h"
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		FATAL(path, "cannot open");
+	static uint8_t buf[1 << 16];
+	*len = fread(buf, 1, sizeof buf, f);
+	if (!feof(f))
+		FATAL(path, "over 64 KiB");
+	fclose(f);
+	return buf;
+}
+
+static uint32_t rotr32(uint32_t x, uint32_t k)
+{
+	k &= 31;
+	return k ? x >> k | x << (32 - k) : x;
+}
+
+/* What export "T OP C FORM" returns for x (i64 results folded to 32 bits
+ * as the fixture folds them: the low half xor the high half). */
+static int32_t expect(const char *t, const char *op, int64_t c, int64_t x)
+{
+	bool wide = strcmp(t, "i64") == 0;
+	int64_t sx = wide ? x : (int32_t)x, sc = wide ? c : (int32_t)c;
+	uint64_t ux = wide ? (uint64_t)x : (uint32_t)x, uc = wide ? (uint64_t)c : (uint32_t)c;
+	if (!strcmp(op, "le_s")) return sx <= sc;
+	if (!strcmp(op, "le_u")) return ux <= uc;
+	if (!strcmp(op, "ge_s")) return sx >= sc;
+	if (!strcmp(op, "ge_u")) return ux >= uc;
+	if (!strcmp(op, "lt_s")) return sx < sc;
+	if (!strcmp(op, "gt_u")) return ux > uc;
+	if (!strcmp(op, "rotr")) return (int32_t)rotr32((uint32_t)x, (uint32_t)c);
+	if (!strcmp(op, "sub")) {
+		uint64_t d = ux - uc;
+		return wide ? (int32_t)(uint32_t)(d ^ (d >> 32)) : (int32_t)(uint32_t)d;
+	}
+	FATAL("unknown op in an export name", op);
+	return 0;
+}
+
+static void test_immforms(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/immforms.wasm", fixture_dir);
+	size_t len;
+	const uint8_t *bytes = read_file(path, &len);
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_store *s = e ? ep_store_new(e, NULL) : NULL;
+	ep_module *m = NULL;
+	ep_instance *inst = NULL;
+	ep_error err;
+	memset(&err, 0, sizeof err);
+	if (!s || ep_module_load(e, bytes, len, &m, &err) != EP_OK ||
+	    ep_instantiate(s, m, NULL, 0, &inst, &err) != EP_OK)
+		FATAL("immforms.wasm", err.msg);
+	uint32_t n = ep_module_export_count(m), calls = 0, forms = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *name;
+		size_t nlen;
+		uint8_t kind;
+		ep_module_export(m, i, &name, &nlen, &kind);
+		char buf[64], t[4], op[8], form;
+		long long c;
+		snprintf(buf, sizeof buf, "%.*s", (int)nlen, name);
+		if (sscanf(buf, "%3s %7s %lld %c", t, op, &c, &form) != 4)
+			FATAL("export name not T OP C FORM", buf);
+		bool wide = strcmp(t, "i64") == 0;
+		int64_t lo = wide ? INT64_MIN : INT32_MIN, hi = wide ? INT64_MAX : INT32_MAX;
+		int64_t xs[] = { c - 2, c - 1, c, c + 1, c + 2, lo, lo + 1, hi - 1, hi, -1, 0, 1 };
+		ep_extern x;
+		if (!ep_instance_export(inst, buf, strlen(buf), &x) || x.kind != EP_EXTERN_FUNC)
+			FATAL("no function", buf);
+		forms++;
+		for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++) {
+			ep_value a = { .type = wide ? EP_I64 : EP_I32 }, r;
+			if (wide)
+				a.of.i64 = xs[k];
+			else
+				a.of.i32 = (int32_t)(uint32_t)(uint64_t)xs[k];
+			int64_t xv = wide ? xs[k] : a.of.i32;
+			ep_status st = ep_call(s, x.of.func, &a, 1, &r, 1, &err);
+			int32_t want = expect(t, op, c, xv);
+			CHECK(st == EP_OK && r.of.i32 == want, "%s (x = %" PRId64 "): %d, want %d (%s)",
+			      buf, xv, st == EP_OK ? r.of.i32 : -999, want, st == EP_OK ? "" : err.msg);
+			calls++;
+		}
+	}
+	CHECK(forms >= 300, "only %u exports in immforms.wasm", forms);
+	printf("immforms: %u forms, %u calls\n", forms, calls);
+	ep_store_free(s);
+	ep_module_free(m);
+	CHECK(ep_engine_bytes(e) == 0, "%zu bytes left", ep_engine_bytes(e));
+	ep_engine_free(e);
+}
+
+int main(int argc, char **argv)
+{
+	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/lower";
+	test_immforms();
+	return check_summary();
+}
