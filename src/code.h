@@ -171,7 +171,10 @@ struct lowered {
 	/* an f64.mul whose product only feeds the f64.add right after it: \
 	 * d a b c, d = a * b + c (_l: the product is the left operand) or \
 	 * d = c + a * b (_r), rounded twice as the two instructions are */ \
-	X(f64_muladd_l) X(f64_muladd_r)
+	X(f64_muladd_l) X(f64_muladd_r) \
+	/* an i32.shl by imm whose result only feeds the i32.add right after \
+	 * it: d a imm c, d = c + (a << imm) */ \
+	X(i32_add_shl_i)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -408,6 +408,7 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 	uint8_t *mbase;
 	uint64_t msize;
 	ep_trap trap = EP_TRAP_NONE;
+	const char *what;              /* the trap's name in its message */
 	ep_func *callee;
 	slot *nfp;
 	const cell *call_pc = NULL;   /* the call op being executed */
@@ -1084,6 +1085,11 @@ do_ret:
 		pc += 5;
 		NEXT();
 	}
+	OP(i32_add_shl_i) {
+		R(1).u32 = R(4).u32 + (R(2).u32 << (pc[3].s & 31));
+		pc += 5;
+		NEXT();
+	}
 	BIN(f64_sub, f64, f64, x - y)
 	BIN(f64_mul, f64, f64, x * y)
 	BIN(f64_div, f64, f64, x / y)
@@ -1328,22 +1334,17 @@ trap_invalid_conversion:
 	trap = EP_TRAP_INVALID_CONVERSION;
 	goto trap;
 trap_undefined_element:
+	/* An index past the table: the trap is EP_TRAP_UNINIT_ELEMENT, the
+	 * message the spec's. */
+	what = "undefined element";
+	goto unwind;
+trap:
+	what = ep_trap_name(trap);
+unwind:
 	/* The one trap exit: record where, unwind the whole call. */
 	s->fuel_used = USED();
 	s->depth = 0;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index,
-	        "undefined element in function %u", (unsigned)top[-1].func->index);
-	if (err)
-		err->trap = trap;
-	return EP_ERR_TRAP;
-trap:
-	s->fuel_used = USED();
-	s->depth = 0;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index, "%s in function %u",
-	        ep_trap_name(trap), (unsigned)top[-1].func->index);
-	if (err)
-		err->trap = trap;
-	return EP_ERR_TRAP;
+	goto report;
 lower_failed:
 	/* Out of memory lowering a callee: the call ends (not suspended, no
 	 * trap: err says EP_ERR_NOMEM and which function). */
@@ -1365,8 +1366,10 @@ suspend:
 	s->suspended = true;
 	s->susp_pc = pc;
 	s->susp_fp = fp;
-	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index, "%s in function %u",
-	        ep_trap_name(trap), (unsigned)top[-1].func->index);
+	what = ep_trap_name(trap);
+report:
+	ep_fail(err, EP_ERR_TRAP, SIZE_MAX, top[-1].func->index, "%s in function %u", what,
+	        (unsigned)top[-1].func->index);
 	if (err)
 		err->trap = trap;
 	return EP_ERR_TRAP;

@@ -778,13 +778,21 @@ static enum op immediate_form(enum op op)
 	return imm_form[op] ? (enum op)imm_form[op] : OP_COUNT;
 }
 
-/* f64.add right after an f64.mul whose product is one of its operands (in
- * its stack slot, nothing emitted since): one op instead of two. Returns
- * whether it fused. */
-static bool fuse_muladd(lower *L)
+/* A binary op right after an op `from` of three operand cells (d x y)
+ * whose result is one of its two operands (in its stack slot, nothing
+ * emitted since) becomes one op `to` over from's cells, d x y c, with c
+ * the other operand; `to + 1` when the result was the right operand, for
+ * to's that tell (f64.add's, so that a NaN comes from the operand it would).
+ * Returns whether it fused. */
+_Static_assert(OP_f64_muladd_r == OP_f64_muladd_l + 1, "muladd_r follows muladd_l");
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 {
 	size_t k = L->last_op_pos;
-	if (L->last_op != OP_f64_mul || k + 4 != L->ncells)
+	if (L->last_op != from || k + 4 != L->ncells)
 		return false;
 	uint32_t prod = L->code[k + 1].s, top = L->h - 1;
 	bool right = prod == SLOT(L, top) && L->src[top] == prod;
@@ -792,9 +800,8 @@ static bool fuse_muladd(lower *L)
 		return false;
 	uint32_t c = right ? L->src[top - 1] : L->src[top];
 	L->h -= 2;
-	/* Over the mul's cells: d a b, then c. */
 	L->ncells = k;
-	emit(L, right ? OP_f64_muladd_r : OP_f64_muladd_l);
+	emit(L, (enum op)(to + (sided && right)));
 	L->ncells = k + 4;
 	L->last_dst = k + 1;
 	L->code[k + 1].s = push_result(L);
@@ -804,7 +811,10 @@ static bool fuse_muladd(lower *L)
 
 static void lower_binary(lower *L, enum op op)
 {
-	if (op == OP_f64_add && fuse_muladd(L))
+	/* f64.add of an f64.mul's product; i32.add of an i32.shl by a constant
+	 * (an index scaled to an address). */
+	if ((op == OP_f64_add && fuse_last(L, OP_f64_mul, OP_f64_muladd_l, true))
+	    || (op == OP_i32_add && fuse_last(L, OP_i32_shl_i, OP_i32_add_shl_i, false)))
 		return;
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;
