@@ -139,16 +139,18 @@ struct lowered {
 	X(f32_abs) X(f32_neg) X(f32_ceil) X(f32_floor) X(f32_trunc) X(f32_nearest) X(f32_sqrt) \
 	X(f64_abs) X(f64_neg) X(f64_ceil) X(f64_floor) X(f64_trunc) X(f64_nearest) X(f64_sqrt) \
 	X(i32_wrap_i64) \
-	X(i32_trunc_f32_s) X(i32_trunc_f32_u) X(i32_trunc_f64_s) X(i32_trunc_f64_u) \
+	/* (S: the truncations from f32, lowered as f64.promote_f32 and the \
+	 * truncation from f64) */ \
+	S(i32_trunc_f32_s) S(i32_trunc_f32_u) X(i32_trunc_f64_s) X(i32_trunc_f64_u) \
 	X(i64_extend_i32_s) X(i64_extend_i32_u) \
-	X(i64_trunc_f32_s) X(i64_trunc_f32_u) X(i64_trunc_f64_s) X(i64_trunc_f64_u) \
+	S(i64_trunc_f32_s) S(i64_trunc_f32_u) X(i64_trunc_f64_s) X(i64_trunc_f64_u) \
 	X(f32_convert_i32_s) X(f32_convert_i32_u) X(f32_convert_i64_s) X(f32_convert_i64_u) \
 	X(f32_demote_f64) \
 	X(f64_convert_i32_s) X(f64_convert_i32_u) X(f64_convert_i64_s) X(f64_convert_i64_u) \
 	X(f64_promote_f32) \
 	X(i32_extend8_s) X(i32_extend16_s) X(i64_extend8_s) X(i64_extend16_s) X(i64_extend32_s) \
-	X(i32_trunc_sat_f32_s) X(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s) X(i32_trunc_sat_f64_u) \
-	X(i64_trunc_sat_f32_s) X(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
+	S(i32_trunc_sat_f32_s) S(i32_trunc_sat_f32_u) X(i32_trunc_sat_f64_s) X(i32_trunc_sat_f64_u) \
+	S(i64_trunc_sat_f32_s) S(i64_trunc_sat_f32_u) X(i64_trunc_sat_f64_s) X(i64_trunc_sat_f64_u) \
 	/* numeric with an immediate right operand: d a imm32 */ \
 	/* (S: x - imm, x rotr imm, x <= imm and x >= imm, lowered as \
 	 * x + -imm, x rotl (32 - imm), x < imm + 1 and x > imm - 1 (lower.c's \
@@ -158,7 +160,9 @@ struct lowered {
 	X(i32_eq_i) X(i32_ne_i) X(i32_lt_s_i) X(i32_lt_u_i) X(i32_gt_s_i) X(i32_gt_u_i) \
 	S(i32_le_s_i) S(i32_le_u_i) S(i32_ge_s_i) S(i32_ge_u_i) \
 	/* i64 with a sign-extended 32-bit immediate right operand: d a imm32 */ \
-	X(i64_add_i) S(i64_sub_i) X(i64_mul_i) X(i64_and_i) X(i64_or_i) X(i64_xor_i) \
+	/* (S also: i64 mul, or, xor with an immediate, which no program here \
+	 * ran: their constant stays in a slot) */ \
+	X(i64_add_i) S(i64_sub_i) S(i64_mul_i) X(i64_and_i) S(i64_or_i) S(i64_xor_i) \
 	X(i64_shl_i) X(i64_shr_s_i) X(i64_shr_u_i) \
 	X(i64_eq_i) X(i64_ne_i) X(i64_lt_s_i) X(i64_lt_u_i) X(i64_gt_s_i) X(i64_gt_u_i) \
 	S(i64_le_s_i) S(i64_le_u_i) S(i64_ge_s_i) S(i64_ge_u_i) \
@@ -174,7 +178,10 @@ struct lowered {
 	X(f64_muladd_l) X(f64_muladd_r) \
 	/* an i32.shl by imm whose result only feeds the i32.add right after \
 	 * it: d a imm c, d = c + (a << imm) */ \
-	X(i32_add_shl_i)
+	X(i32_add_shl_i) \
+	/* an i32.shr_u by imm whose result only feeds an i32.and with imm \
+	 * right after it: d a k m, d = (a >> k) & m */ \
+	X(i32_shr_u_and_i)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

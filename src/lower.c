@@ -765,8 +765,7 @@ static const uint8_t imm_form[OP_COUNT] = {
 	[OP_i32_lt_u] = OP_i32_lt_u_i, [OP_i32_gt_s] = OP_i32_gt_s_i, [OP_i32_gt_u] = OP_i32_gt_u_i,
 	[OP_i32_le_s] = OP_i32_le_s_i, [OP_i32_le_u] = OP_i32_le_u_i, [OP_i32_ge_s] = OP_i32_ge_s_i,
 	[OP_i32_ge_u] = OP_i32_ge_u_i, [OP_i64_add] = OP_i64_add_i, [OP_i64_sub] = OP_i64_sub_i,
-	[OP_i64_mul] = OP_i64_mul_i, [OP_i64_and] = OP_i64_and_i, [OP_i64_or] = OP_i64_or_i,
-	[OP_i64_xor] = OP_i64_xor_i, [OP_i64_shl] = OP_i64_shl_i, [OP_i64_shr_s] = OP_i64_shr_s_i,
+	[OP_i64_and] = OP_i64_and_i, [OP_i64_shl] = OP_i64_shl_i, [OP_i64_shr_s] = OP_i64_shr_s_i,
 	[OP_i64_shr_u] = OP_i64_shr_u_i, [OP_i64_eq] = OP_i64_eq_i, [OP_i64_ne] = OP_i64_ne_i,
 	[OP_i64_lt_s] = OP_i64_lt_s_i, [OP_i64_lt_u] = OP_i64_lt_u_i, [OP_i64_gt_s] = OP_i64_gt_s_i,
 	[OP_i64_gt_u] = OP_i64_gt_u_i, [OP_i64_le_s] = OP_i64_le_s_i, [OP_i64_le_u] = OP_i64_le_u_i,
@@ -827,6 +826,18 @@ static void lower_binary(lower *L, enum op op)
 		unemit(L);
 		L->h--;
 		uint32_t a = pop(L);
+		size_t j = L->last_op_pos;
+		if (imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i && j + 4 == L->ncells
+		    && a == SLOT(L, L->h) && L->code[j + 1].s == a) {
+			/* A bit field: the shift's result only feeds this and. */
+			L->ncells = j;
+			emit(L, OP_i32_shr_u_and_i);
+			L->ncells = j + 4;
+			L->last_dst = j + 1;
+			L->code[j + 1].s = push_result(L);
+			put(L, imm);
+			return;
+		}
 		emit(L, imm_op);
 		put_dst(L, push_result(L));
 		put(L, a);
@@ -847,8 +858,22 @@ static void lower_binary(lower *L, enum op op)
 	put(L, b);
 }
 
+_Static_assert(OP_i32_trunc_f64_s == OP_i32_trunc_f32_s + 2 && OP_i64_trunc_f64_s == OP_i64_trunc_f32_s + 2
+               && OP_i32_trunc_sat_f64_s == OP_i32_trunc_sat_f32_s + 2
+               && OP_i64_trunc_sat_f64_s == OP_i64_trunc_sat_f32_s + 2,
+               "each truncation from f64 is two after its f32 twin");
+
 static void lower_unary(lower *L, enum op op)
 {
+	/* A truncation from f32 is the one from f64 of the value promoted,
+	 * which is exact: the same result, NaN and range traps included. No
+	 * program here ran one, so they share the f64 handlers. */
+	if (op == OP_i32_trunc_f32_s || op == OP_i32_trunc_f32_u || op == OP_i64_trunc_f32_s
+	    || op == OP_i64_trunc_f32_u || op == OP_i32_trunc_sat_f32_s || op == OP_i32_trunc_sat_f32_u
+	    || op == OP_i64_trunc_sat_f32_s || op == OP_i64_trunc_sat_f32_u) {
+		lower_unary(L, OP_f64_promote_f32);
+		op = (enum op)(op + 2);
+	}
 	uint32_t a = pop(L);
 	emit(L, op);
 	put_dst(L, push_result(L));
