@@ -827,8 +827,8 @@ static void lower_binary(lower *L, enum op op)
 		L->h--;
 		uint32_t a = pop(L);
 		size_t j = L->last_op_pos;
-		if (imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i && j + 4 == L->ncells
-		    && a == SLOT(L, L->h) && L->code[j + 1].s == a) {
+		bool fed = j + 4 == L->ncells && a == SLOT(L, L->h) && L->code[j + 1].s == a;
+		if (fed && imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i) {
 			/* A bit field: the shift's result only feeds this and. */
 			L->ncells = j;
 			emit(L, OP_i32_shr_u_and_i);
@@ -836,6 +836,18 @@ static void lower_binary(lower *L, enum op op)
 			L->last_dst = j + 1;
 			L->code[j + 1].s = push_result(L);
 			put(L, imm);
+			return;
+		}
+		if (fed && imm_op == OP_i32_shr_s_i && L->last_op == OP_i32_shl_i
+		    && L->code[j + 3].s == imm && (imm == 16 || imm == 24)) {
+			/* (x << 16) >> 16 and (x << 24) >> 24, signed: how code
+			 * built without sign-extension ops extends a short or a
+			 * byte, one op that is. */
+			uint32_t x = L->code[j + 2].s;
+			L->ncells = j;
+			emit(L, imm == 16 ? OP_i32_extend16_s : OP_i32_extend8_s);
+			put_dst(L, push_result(L));
+			put(L, x);
 			return;
 		}
 		emit(L, imm_op);

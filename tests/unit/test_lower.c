@@ -3,8 +3,9 @@
  * API only. lower.c folds a constant right operand into an immediate and
  * rewrites the forms without a handler to neighbouring ones (x <= c as
  * x < c + 1, x >= c as x > c - 1, x - c as x + -c, x rotr c as
- * x rotl (32 - c)), and a comparison that only feeds an if or a br_if into
- * the jump, inverted for the if. Each export of tests/unit/lower/
+ * x rotl (32 - c)), a comparison that only feeds an if or a br_if into
+ * the jump, inverted for the if, and fuses shift idioms: (x << 16) >> 16
+ * as one sign extension, (x >> k) & m and c + (x << k) as one op each. Each export of tests/unit/lower/
  * immforms.wat computes one such x OP c (its name says which, and whether
  * as a value, an if or a br_if); here every one runs on x around c and
  * around the ends of its type, against the result C computes. argv[1] is
@@ -51,6 +52,15 @@ static int32_t expect(const char *t, const char *op, int64_t c, int64_t x)
 	if (!strcmp(op, "lt_s")) return sx < sc;
 	if (!strcmp(op, "gt_u")) return ux > uc;
 	if (!strcmp(op, "rotr")) return (int32_t)rotr32((uint32_t)x, (uint32_t)c);
+	uint32_t u = (uint32_t)x;
+	if (!strcmp(op, "shl_shr_s"))
+		return (int32_t)(u << (c / 100 % 32)) >> (c % 100 % 32);
+	if (!strcmp(op, "shr_u_and"))
+		return (int32_t)((u >> (c % 32)) & 1023);
+	if (!strcmp(op, "add_shl"))
+		return (int32_t)(1000u + (u << (c % 32)));
+	if (!strcmp(op, "shl_add"))
+		return (int32_t)((u << (c % 32)) + u);
 	if (!strcmp(op, "sub")) {
 		uint64_t d = ux - uc;
 		return wide ? (int32_t)(uint32_t)(d ^ (d >> 32)) : (int32_t)(uint32_t)d;
@@ -80,10 +90,10 @@ static void test_immforms(void)
 		size_t nlen;
 		uint8_t kind;
 		ep_module_export(m, i, &name, &nlen, &kind);
-		char buf[64], t[4], op[8], form;
+		char buf[64], t[4], op[16], form;
 		long long c;
 		snprintf(buf, sizeof buf, "%.*s", (int)nlen, name);
-		if (sscanf(buf, "%3s %7s %lld %c", t, op, &c, &form) != 4)
+		if (sscanf(buf, "%3s %15s %lld %c", t, op, &c, &form) != 4)
 			FATAL("export name not T OP C FORM", buf);
 		bool wide = strcmp(t, "i64") == 0;
 		int64_t lo = wide ? INT64_MIN : INT32_MIN, hi = wide ? INT64_MAX : INT32_MAX;
@@ -106,7 +116,7 @@ static void test_immforms(void)
 			calls++;
 		}
 	}
-	CHECK(forms >= 300, "only %u exports in immforms.wasm", forms);
+	CHECK(forms >= 340, "only %u exports in immforms.wasm", forms);
 	printf("immforms: %u forms, %u calls\n", forms, calls);
 	ep_store_free(s);
 	ep_module_free(m);

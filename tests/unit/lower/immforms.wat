@@ -1,6 +1,7 @@
 ;; immforms.wat - tests/unit/test_lower.c: x OP c with c a constant, for
 ;; each op lower.c rewrites to a neighbouring immediate (imm_canon), at and
-;; around the constants that have no neighbour. Generated once by a script
+;; around the constants that have no neighbour, and the shift idioms lowering
+;; fuses (shl_shr_s: c = 100 k1 + k2). Generated once by a script
 ;; (the export names say what each computes: type op c form); v: the
 ;; value, i: as an if's condition, b: as a br_if's.
 (module
@@ -321,4 +322,29 @@
   (func (export "i64 sub -2147483647 v") (param i64) (result i32) (i32.wrap_i64 (i64.xor (i64.sub (local.get 0) (i64.const -2147483647)) (i64.shr_u (i64.sub (local.get 0) (i64.const -2147483647)) (i64.const 32)))))
   (func (export "i64 sub 2147483648 v") (param i64) (result i32) (i32.wrap_i64 (i64.xor (i64.sub (local.get 0) (i64.const 2147483648)) (i64.shr_u (i64.sub (local.get 0) (i64.const 2147483648)) (i64.const 32)))))
   (func (export "i64 sub -2147483649 v") (param i64) (result i32) (i32.wrap_i64 (i64.xor (i64.sub (local.get 0) (i64.const -2147483649)) (i64.shr_u (i64.sub (local.get 0) (i64.const -2147483649)) (i64.const 32)))))
+  (func (export "i32 shl_shr_s 1616 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 16)) (i32.const 16)))
+  (func (export "i32 shl_shr_s 2424 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 24)) (i32.const 24)))
+  (func (export "i32 shl_shr_s 1624 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 16)) (i32.const 24)))
+  (func (export "i32 shl_shr_s 2416 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 24)) (i32.const 16)))
+  (func (export "i32 shl_shr_s 808 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 8)) (i32.const 8)))
+  (func (export "i32 shl_shr_s 0 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 0)) (i32.const 0)))
+  (func (export "i32 shl_shr_s 3131 v") (param i32) (result i32) (i32.shr_s (i32.shl (local.get 0) (i32.const 31)) (i32.const 31)))
+  (func (export "i32 shr_u_and 0 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 0)) (i32.const 1023)))
+  (func (export "i32 add_shl 0 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 0))))
+  (func (export "i32 shl_add 0 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 0)) (local.get 0)))
+  (func (export "i32 shr_u_and 3 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1023)))
+  (func (export "i32 add_shl 3 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 3))))
+  (func (export "i32 shl_add 3 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 3)) (local.get 0)))
+  (func (export "i32 shr_u_and 17 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 17)) (i32.const 1023)))
+  (func (export "i32 add_shl 17 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 17))))
+  (func (export "i32 shl_add 17 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 17)) (local.get 0)))
+  (func (export "i32 shr_u_and 31 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 31)) (i32.const 1023)))
+  (func (export "i32 add_shl 31 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 31))))
+  (func (export "i32 shl_add 31 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 31)) (local.get 0)))
+  (func (export "i32 shr_u_and 32 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 32)) (i32.const 1023)))
+  (func (export "i32 add_shl 32 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 32))))
+  (func (export "i32 shl_add 32 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 32)) (local.get 0)))
+  (func (export "i32 shr_u_and 45 v") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 45)) (i32.const 1023)))
+  (func (export "i32 add_shl 45 v") (param i32) (result i32) (i32.add (i32.const 1000) (i32.shl (local.get 0) (i32.const 45))))
+  (func (export "i32 shl_add 45 v") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 45)) (local.get 0)))
 )
