@@ -179,6 +179,9 @@ struct lowered {
 	/* an i32.shl by imm whose result only feeds the i32.add right after \
 	 * it: d a imm c, d = c + (a << imm) */ \
 	X(i32_add_shl_i) \
+	/* loads whose address an i32_add_shl_i computed right before them, in \
+	 * the order of the loads: d a k c offset, from c + (a << k) + offset */ \
+	X(i32_load_shl) X(i32_load8_u_shl) S(i64_load_shl) X(i32_load16_u_shl) \
 	/* an i32.shr_u by imm whose result only feeds an i32.and with imm \
 	 * right after it: d a k m, d = (a >> k) & m */ \
 	X(i32_shr_u_and_i)

@@ -740,6 +740,16 @@ do_ret:
 #define LOAD_ADD(name, width, field, ctype)                                   \
 	LOAD_ADDI(name, width, field, ctype)                                  \
 	OP(name##_add) { LOAD_FROM(R(2).u32 + R(3).u32, pc[4].s, width, field, ctype, 5); }
+	/* An index scaled and added (i32_add_shl_i) as the address. */
+#define LOAD_SHL(name, width, field, ctype)                                   \
+	OP(name##_shl) {                                                      \
+		LOAD_FROM(R(4).u32 + (R(2).u32 << (pc[3].s & 31)), pc[5].s,   \
+		          width, field, ctype, 6);                            \
+	}
+	LOAD_SHL(i32_load, 4, u32, uint32_t)
+	LOAD_SHL(i32_load8_u, 1, u32, uint8_t)
+	LOAD_SHL(i32_load16_u, 2, u32, uint16_t)
+#undef LOAD_SHL
 	LOAD_ADD(i32_load, 4, u32, uint32_t)
 	LOAD_ADD(i32_load8_u, 1, u32, uint8_t)
 	LOAD_ADDI(i64_load, 8, u64, uint64_t)

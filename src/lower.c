@@ -926,9 +926,27 @@ _Static_assert(OP_i32_load8_u_add - OP_i32_load_add == OP_i32_load8_u - OP_i32_l
                && OP_i32_load16_s_addi - OP_i32_load_addi == OP_i32_load16_s - OP_i32_load,
                "fused loads follow the loads");
 
+_Static_assert(OP_i32_load16_u_shl - OP_i32_load_shl == OP_i32_load16_u - OP_i32_load
+               && OP_i32_load8_u_shl - OP_i32_load_shl == OP_i32_load8_u - OP_i32_load,
+               "the scaled-index loads follow the loads");
+
 static void lower_load(lower *L, enum op op, uint32_t offset)
 {
 	uint32_t a = pop(L), x, y;
+	size_t k = L->last_op_pos;
+	if ((op == OP_i32_load || op == OP_i32_load8_u || op == OP_i32_load16_u)
+	    && L->last_op == OP_i32_add_shl_i && k + 5 == L->ncells && L->last_dst == k + 1
+	    && a == SLOT(L, L->h) && L->code[k + 1].s == a) {
+		/* The address is c + (i << k), computed only for this load:
+		 * one op over the add's cells, d i k c, and the offset. */
+		L->ncells = k;
+		emit(L, (enum op)(OP_i32_load_shl + (op - OP_i32_load)));
+		L->ncells = k + 5;
+		L->last_dst = k + 1;
+		L->code[k + 1].s = push_result(L);
+		put(L, offset);
+		return;
+	}
 	enum op add = op <= OP_i32_load16_s ? take_add(L, a, op <= OP_i32_load8_u, &x, &y)
 		: OP_COUNT;
 	if (add != OP_COUNT) {

@@ -5,7 +5,9 @@
  * x < c + 1, x >= c as x > c - 1, x - c as x + -c, x rotr c as
  * x rotl (32 - c)), a comparison that only feeds an if or a br_if into
  * the jump, inverted for the if, and fuses shift idioms: (x << 16) >> 16
- * as one sign extension, (x >> k) & m and c + (x << k) as one op each. Each export of tests/unit/lower/
+ * as one sign extension, (x >> k) & m and c + (x << k) as one op each,
+ * and a load from c + (x << k) as one op, whose bounds check must still
+ * trap every address past the memory. Each export of tests/unit/lower/
  * immforms.wat computes one such x OP c (its name says which, and whether
  * as a value, an if or a br_if); here every one runs on x around c and
  * around the ends of its type, against the result C computes. argv[1] is
@@ -18,6 +20,8 @@
 
 #include "edgeplug.h"
 #include "check.h"
+
+#define OOB INT64_MIN   /* expect: an out-of-bounds trap */
 
 static uint8_t *read_file(const char *path, size_t *len)
 {
@@ -38,9 +42,20 @@ static uint32_t rotr32(uint32_t x, uint32_t k)
 	return k ? x >> k | x << (32 - k) : x;
 }
 
+/* The fixture's memory: byte i is 7 i + 3 for i < 256, then 0, one page. */
+static int64_t load(uint64_t ea, unsigned width)
+{
+	if (ea + width > 65536)
+		return OOB;
+	uint32_t v = 0;
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint32_t)(ea + i < 256 ? (uint8_t)((ea + i) * 7 + 3) : 0) << (8 * i);
+	return (int32_t)v;
+}
+
 /* What export "T OP C FORM" returns for x (i64 results folded to 32 bits
- * as the fixture folds them: the low half xor the high half). */
-static int32_t expect(const char *t, const char *op, int64_t c, int64_t x)
+ * as the fixture folds them: the low half xor the high half), or OOB. */
+static int64_t expect(const char *t, const char *op, int64_t c, int64_t x)
 {
 	bool wide = strcmp(t, "i64") == 0;
 	int64_t sx = wide ? x : (int32_t)x, sc = wide ? c : (int32_t)c;
@@ -53,6 +68,13 @@ static int32_t expect(const char *t, const char *op, int64_t c, int64_t x)
 	if (!strcmp(op, "gt_u")) return ux > uc;
 	if (!strcmp(op, "rotr")) return (int32_t)rotr32((uint32_t)x, (uint32_t)c);
 	uint32_t u = (uint32_t)x;
+	uint64_t ea = (uint32_t)(64u + (u << (c % 32))) + 4u;
+	if (!strcmp(op, "load_shl"))
+		return load(ea, 4);
+	if (!strcmp(op, "load8_shl"))
+		return load(ea, 1);
+	if (!strcmp(op, "load16_shl"))
+		return load(ea, 2);
 	if (!strcmp(op, "shl_shr_s"))
 		return (int32_t)(u << (c / 100 % 32)) >> (c % 100 % 32);
 	if (!strcmp(op, "shr_u_and"))
@@ -110,13 +132,19 @@ static void test_immforms(void)
 				a.of.i32 = (int32_t)(uint32_t)(uint64_t)xs[k];
 			int64_t xv = wide ? xs[k] : a.of.i32;
 			ep_status st = ep_call(s, x.of.func, &a, 1, &r, 1, &err);
-			int32_t want = expect(t, op, c, xv);
-			CHECK(st == EP_OK && r.of.i32 == want, "%s (x = %" PRId64 "): %d, want %d (%s)",
-			      buf, xv, st == EP_OK ? r.of.i32 : -999, want, st == EP_OK ? "" : err.msg);
+			int64_t want = expect(t, op, c, xv);
+			if (want == OOB)
+				CHECK(st == EP_ERR_TRAP && err.trap == EP_TRAP_OOB_MEMORY,
+				      "%s (x = %" PRId64 "): status %d, want an out-of-bounds trap",
+				      buf, xv, st);
+			else
+				CHECK(st == EP_OK && r.of.i32 == want, "%s (x = %" PRId64 "): %d, want %d (%s)",
+				      buf, xv, st == EP_OK ? r.of.i32 : -999, (int)want,
+				      st == EP_OK ? "" : err.msg);
 			calls++;
 		}
 	}
-	CHECK(forms >= 340, "only %u exports in immforms.wasm", forms);
+	CHECK(forms >= 360, "only %u exports in immforms.wasm", forms);
 	printf("immforms: %u forms, %u calls\n", forms, calls);
 	ep_store_free(s);
 	ep_module_free(m);
