@@ -1003,9 +1003,9 @@ static void test_lowering_kept(void)
 	uint8_t *bytes = short_long_module(&len);
 	ep_engine *e = ep_engine_new(NULL, NULL);
 	ep_error err = fresh();
-	ep_module *ref, *m1, *m2;
+	ep_module *ref = NULL, *m1 = NULL, *m2 = NULL;
 	ep_store *s = ep_store_new(e, NULL);
-	ep_instance *i1, *i2;
+	ep_instance *i1 = NULL, *i2 = NULL;
 	if (!s || ep_module_load(e, bytes, len, &ref, &err) != EP_OK ||
 	    ep_module_load(e, bytes, len, &m1, &err) != EP_OK ||
 	    ep_module_load(e, bytes, len, &m2, &err) != EP_OK ||
@@ -1024,8 +1024,8 @@ static void test_lowering_kept(void)
 	size_t kept = got + lazy_call(e, s, i2, "s", 7);
 	CHECK(kept > code, "long, then short: %zu bytes, the code alone %zu", kept, code);
 	ep_module_free(m2);
-	ep_module *m3;
-	ep_instance *i3;
+	ep_module *m3 = NULL;
+	ep_instance *i3 = NULL;
 	if (ep_module_load(e, bytes, len, &m3, &err) != EP_OK ||
 	    ep_instantiate(s, m3, NULL, 0, &i3, &err) != EP_OK)
 		FATAL("short_long_module", err.msg);
