@@ -122,6 +122,9 @@ static bool grow_to(lower *L, void **p, uint32_t *cap, uint32_t need, size_t ele
 	return true;
 }
 
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
 	return need <= *cap || grow_to(L, p, cap, need, elem);
@@ -1395,17 +1398,29 @@ ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err)
 	return st;
 }
 
+/* The arrays lower_release frees, as where each one's pointer and capacity
+ * (uint32_t) sit in the state and its element size: one loop frees them
+ * all in less code than a call each. Pointers to objects share one
+ * representation on every board, so each is read back as a void *. */
+#define ARRAY(p, cap) { offsetof(lower, p), offsetof(lower, cap), sizeof *((lower *)0)->p }
+static const struct { uint16_t p, cap, elem; } arrays[] = {
+	ARRAY(src, capsrc), ARRAY(ctls, capctls), ARRAY(fix, capfix),
+	ARRAY(blk_cost, capblk), ARRAY(cfx, capcfx),
+};
+
 void lower_release(ep_module *m)
 {
 	lower *L = m->lowering;
 	if (!L)
 		return;
 	ep_free(L->e, L->code, L->capcells * sizeof(cell));
-	ep_free(L->e, L->src, (size_t)L->capsrc * sizeof *L->src);
-	ep_free(L->e, L->ctls, (size_t)L->capctls * sizeof *L->ctls);
-	ep_free(L->e, L->fix, (size_t)L->capfix * sizeof *L->fix);
-	ep_free(L->e, L->blk_cost, (size_t)L->capblk * sizeof *L->blk_cost);
-	ep_free(L->e, L->cfx, (size_t)L->capcfx * sizeof *L->cfx);
+	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+		void *p;
+		uint32_t cap;
+		memcpy(&p, (char *)L + arrays[i].p, sizeof p);
+		memcpy(&cap, (char *)L + arrays[i].cap, sizeof cap);
+		ep_free(L->e, p, (size_t)cap * arrays[i].elem);
+	}
 	ep_free(L->e, L, sizeof *L);
 	m->lowering = NULL;
 }
