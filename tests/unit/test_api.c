@@ -957,7 +957,7 @@ static size_t put_leb(uint8_t *p, uint32_t v)
  * order of index. */
 static uint8_t *short_long_module(size_t *len)
 {
-	uint32_t reps = EP_LOWER_KEEP / 5 + 8;   /* 5 bytes each: a code cell or more each */
+	uint32_t reps = EP_LOWER_KEEP / 5 + 8;   /* of 5 bytes, each lowered to some code */
 	uint32_t lbody = 1 + reps * 5 + 3, sbody = 4;
 	uint32_t code = 1 + 5 + sbody + 5 + lbody;
 	uint8_t *b = malloc(64 + code);
