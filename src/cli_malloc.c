@@ -76,8 +76,13 @@ void *malloc(size_t n)
 			goto nomem;
 	} else {
 		unsigned c = class_of(n + HDR, &size);
-		if ((b = free_list[c]) != NULL) {
-			free_list[c] = b->next;
+		/* A block cut to size waits on the list below its class
+		 * (free): a request as big as it was can still take it. */
+		block **l = &free_list[c];
+		if (!*l && size > BIG / 8)
+			l--;
+		if ((b = *l) != NULL && b->size >= n + HDR) {
+			*l = b->next;
 			return (char *)b + HDR;
 		}
 		/* A big block from the top takes no more than it needs, so

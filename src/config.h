@@ -47,6 +47,16 @@
 #define EP_MAX_LOCALS 50000u
 #endif
 
+/* Lowering keeps its working arrays and code buffer in the module from one
+ * function to the next, so a program's lazy lowerings stop growing them
+ * afresh; after a body longer than this (bytes) it frees them instead, so
+ * what a module keeps is bounded by what a body this long needs (38 KB
+ * for sqlite3 at 4096, where never freeing kept 447 KB; most functions
+ * are far shorter). 0: free them after every function. */
+#ifndef EP_LOWER_KEEP
+#define EP_LOWER_KEEP 4096u
+#endif
+
 /* Fuel metering in the loop. 0 builds an engine without the fuel check (no
  * fuel, no deadline, no interrupts): only for measuring what metering costs
  * (docs/performance.md). Never ship it. */

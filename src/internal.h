@@ -199,6 +199,10 @@ struct ep_module {
 	uint32_t name_len;
 	uint32_t nfuncnames;
 	funcname *funcnames;
+	/* lower.c's working state, kept from one lowering to the next so that
+	 * its arrays are not grown afresh for every function; NULL until the
+	 * first lowering. Freed with the module (lower_release). */
+	struct lower *lowering;
 };
 
 /* The typing of a body as decode.c reads it, so that each body is read
@@ -242,6 +246,7 @@ void validate_free(vstate *v);
 ep_status lower_module(ep_module *m, ep_error *err);
 ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err);
 void lowered_free(ep_engine *e, lowered *code);
+void lower_release(ep_module *m);
 extern const lowered lowered_pending;
 /* module.c: the code of defined function funcidx, lowered now if it was not
  * yet (the module's only change after load); NULL with err filled

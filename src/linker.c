@@ -175,7 +175,8 @@ static def *add(ep_linker *l, const char *module, const char *name, size_t nl, s
 static bool imported(const ep_module *m, const char *module, const char *name)
 {
 	for (uint32_t i = 0; i < m->nimports; i++)
-		if (strcmp(m->imports[i].name, name) == 0 && strcmp(m->imports[i].module, module) == 0)
+		if (m->imports[i].name[0] == name[0] && strcmp(m->imports[i].name, name) == 0 &&
+		    strcmp(m->imports[i].module, module) == 0)
 			return true;
 	return false;
 }

@@ -8,7 +8,9 @@
  * has run. It never touches runtime objects. A function is lowered on its
  * first call (module.c's module_code, from exec.c's slow path) or by
  * ep_module_lower; at load only a body long enough to break the block cost
- * limit is, so that limit stays a load-time error.
+ * limit is, so that limit stays a load-time error. The working arrays and
+ * the code buffer stay with the module from one lowering to the next (up
+ * to EP_LOWER_KEEP), and each function's code is copied out at its size.
  *
  * Register-like code: local.get emits nothing; the value stays "lazy", a
  * reference to the local's slot, until something forces it into its stack
@@ -95,10 +97,13 @@ typedef struct lower {
 
 #define SLOT(L, i) ((L)->nl + (i))
 
-static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
+/* Grows array *p (of *cap elements) to hold need; the arrays live from one
+ * lowering to the next, so this is rarely more than the compare. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool grow_to(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
-	if (need <= *cap)
-		return true;
 	uint32_t n = *cap ? *cap : 16;
 	while (n < need) {
 		if (n > UINT32_MAX / 2) {
@@ -115,6 +120,14 @@ static bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
 	*p = q;
 	*cap = n;
 	return true;
+}
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool grow(lower *L, void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	return need <= *cap || grow_to(L, p, cap, need, elem);
 }
 
 /* ---- emitting ---- */
@@ -982,8 +995,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	func *f = &m->funcs[funcidx];
 	const functype *ft = &m->types[f->type];
 	L->funcidx = funcidx;
-	L->code = NULL;
-	L->ncells = L->capcells = 0;
+	L->ncells = 0;
 	L->h = L->maxh = 0;
 	L->nl = ft->nparams + f->nlocals;
 	L->lazy_lo = 0;
@@ -1450,31 +1462,21 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		               "internal error: entry block of function %u costs %u, callers pay %u",
 		               (unsigned)funcidx, (unsigned)L->blk_cost[0], (unsigned)ec);
 #endif
-	if (L->nomem)
-		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
-		               "out of memory lowering function %u", (unsigned)funcidx);
-
-	lowered *lw = ep_zalloc(L->e, sizeof *lw);
+	/* The code and its header in one block, the code cut to size (the
+	 * buffer it was built in stays for the next lowering). Out of
+	 * memory: lower_func_now says so. */
+	size_t bytes = L->ncells * sizeof(cell);
+	lowered *lw = L->nomem ? NULL : ep_alloc(L->e, sizeof *lw + bytes);
 	if (!lw)
-		return ep_fail(L->err, EP_ERR_NOMEM, f->entry_off, funcidx,
-		               "out of memory lowering function %u", (unsigned)funcidx);
-	/* Shrink the code to its size; keep the buffer on refusal. */
-	cell *code = ep_realloc(L->e, L->code, L->capcells * sizeof(cell), L->ncells * sizeof(cell));
-	if (code) {
-		L->code = code;
-		L->capcells = L->ncells;
-	}
-	lw->code = L->code;
-	lw->ncells = L->capcells;
-	L->code = NULL;
-	lw->nparams = ft->nparams;
-	lw->nlocals = f->nlocals;
-	lw->nresults = ft->nresults;
+		return EP_ERR_NOMEM;
 	uint64_t slots = (uint64_t)L->nl + L->maxh;
 	if (slots < ft->nresults)
 		slots = ft->nresults;
-	lw->frame_slots = slots > UINT32_MAX ? UINT32_MAX : (uint32_t)slots;
-	lw->funcidx = funcidx;
+	*lw = (lowered){ .code = (cell *)(lw + 1), .ncells = L->ncells,
+		.nparams = ft->nparams, .nlocals = f->nlocals, .nresults = ft->nresults,
+		.frame_slots = slots > UINT32_MAX ? UINT32_MAX : (uint32_t)slots,
+		.funcidx = funcidx };
+	memcpy(lw->code, L->code, bytes);
 	f->code = lw;
 	return EP_OK;
 }
@@ -1483,8 +1485,7 @@ void lowered_free(ep_engine *e, lowered *lw)
 {
 	if (!lw)
 		return;
-	ep_free(e, lw->code, lw->ncells * sizeof(cell));
-	ep_free(e, lw, sizeof *lw);
+	ep_free(e, lw, sizeof *lw + lw->ncells * sizeof(cell));
 }
 
 /* No stack has UINT32_MAX slots free (exec.c caps it below), so a call to
@@ -1492,22 +1493,57 @@ void lowered_free(ep_engine *e, lowered *lw)
  * the function: the first call costs one compare more, later ones nothing. */
 const lowered lowered_pending = { .frame_slots = UINT32_MAX };
 
+/* The state and its arrays stay with the module between lowerings (one
+ * thread at a time uses a module): a program's lazy lowerings then reuse
+ * arrays grown for an earlier function instead of growing their own. */
 ep_status lower_func_now(ep_module *m, uint32_t funcidx, ep_error *err)
 {
-	lower L;
-	memset(&L, 0, sizeof L);
-	L.m = m;
-	L.e = m->engine;
-	L.err = err;
-	exec_handlers(&L.handlers);
-	ep_status st = lower_func(&L, funcidx);
-	ep_free(L.e, L.code, L.capcells * sizeof(cell));
-	ep_free(L.e, L.src, (size_t)L.capsrc * sizeof *L.src);
-	ep_free(L.e, L.ctls, (size_t)L.capctls * sizeof *L.ctls);
-	ep_free(L.e, L.fix, (size_t)L.capfix * sizeof *L.fix);
-	ep_free(L.e, L.blk_cost, (size_t)L.capblk * sizeof *L.blk_cost);
-	ep_free(L.e, L.cfx, (size_t)L.capcfx * sizeof *L.cfx);
+	lower *L = m->lowering;
+	if (!L && (L = ep_zalloc(m->engine, sizeof *L)) != NULL) {
+		L->m = m;
+		L->e = m->engine;
+		exec_handlers(&L->handlers);
+		m->lowering = L;
+	}
+	ep_status st = EP_ERR_NOMEM;
+	if (L) {
+		L->err = err;
+		st = lower_func(L, funcidx);
+		/* What a long body grew is not worth keeping for the module's life. */
+		if (m->funcs[funcidx].body_len > EP_LOWER_KEEP)
+			lower_release(m);
+	}
+	if (st == EP_ERR_NOMEM)
+		return ep_fail(err, st, m->funcs[funcidx].entry_off, funcidx,
+		               "out of memory lowering function %u", (unsigned)funcidx);
 	return st;
+}
+
+/* The arrays lower_release frees, as where each one's pointer and capacity
+ * (uint32_t) sit in the state and its element size: one loop frees them
+ * all in less code than a call each. Pointers to objects share one
+ * representation on every board, so each is read back as a void *. */
+#define ARRAY(p, cap) { offsetof(lower, p), offsetof(lower, cap), sizeof *((lower *)0)->p }
+static const struct { uint16_t p, cap, elem; } arrays[] = {
+	ARRAY(src, capsrc), ARRAY(ctls, capctls), ARRAY(fix, capfix),
+	ARRAY(blk_cost, capblk), ARRAY(cfx, capcfx),
+};
+
+void lower_release(ep_module *m)
+{
+	lower *L = m->lowering;
+	if (!L)
+		return;
+	ep_free(L->e, L->code, L->capcells * sizeof(cell));
+	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+		void *p;
+		uint32_t cap;
+		memcpy(&p, (char *)L + arrays[i].p, sizeof p);
+		memcpy(&cap, (char *)L + arrays[i].cap, sizeof cap);
+		ep_free(L->e, p, (size_t)cap * arrays[i].elem);
+	}
+	ep_free(L->e, L, sizeof *L);
+	m->lowering = NULL;
 }
 
 ep_status lower_module(ep_module *m, ep_error *err)

@@ -128,6 +128,7 @@ static void module_destroy(ep_module *m)
 	for (uint32_t i = 0; m->funcs && i < m->nfuncs; i++)
 		if (m->funcs[i].code)
 			lowered_free(e, m->funcs[i].code);
+	lower_release(m);
 	funcnames_free(e, m->funcnames, m->nfuncnames);
 	module_release(m);
 	ep_free(e, m, sizeof *m);

@@ -7,7 +7,9 @@
  * after memory.grow, globals and tables from the host, export lookup,
  * per-store data and fuel in two stores side by side, and the no-copy
  * load (its peak against the copying one, and that the caller's bytes are
- * never written or freed). Fixtures: the .wat files of tests/unit/api; argv[1] is
+ * never written or freed), lazy lowering's bytes against lowering up front,
+ * and what lowering keeps between functions (and drops after a long body,
+ * or on a refusal midway). Fixtures: the .wat files of tests/unit/api; argv[1] is
  * where they were built, and ../oom/survey.wasm beside it is the real
  * module the loads are measured on.
  */
@@ -21,6 +23,7 @@
 #include "edgeplug.h"
 #include "edgeplug_wasi.h"
 #include "check.h"
+#include "config.h"   /* EP_LOWER_KEEP */
 
 static const uint8_t I32[2] = { EP_I32, EP_I32 };
 
@@ -937,6 +940,128 @@ static void test_lazy(void)
 	free(bytes);
 }
 
+/* ---- what lowering keeps between functions ---- */
+
+static size_t put_leb(uint8_t *p, uint32_t v)
+{
+	size_t n = 0;
+	do {
+		p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return n;
+}
+
+/* Two functions () -> i32 exported as "s" (i32.const 7, a short body) and
+ * "l" (a body longer than EP_LOWER_KEEP bytes, then i32.const 9), in that
+ * order of index. */
+static uint8_t *short_long_module(size_t *len)
+{
+	uint32_t reps = EP_LOWER_KEEP / 5 + 8;   /* of 5 bytes, each lowered to some code */
+	uint32_t lbody = 1 + reps * 5 + 3, sbody = 4;
+	uint32_t code = 1 + 5 + sbody + 5 + lbody;
+	uint8_t *b = malloc(64 + code);
+	if (!b)
+		FATAL("short_long_module", "out of memory");
+	static const uint8_t head[] = {
+		0, 'a', 's', 'm', 1, 0, 0, 0,
+		1, 5, 1, 0x60, 0, 1, 0x7f,                 /* type () -> i32 */
+		3, 3, 2, 0, 0,                             /* two functions */
+		7, 9, 2, 1, 's', 0, 0, 1, 'l', 0, 1,       /* exports s, l */
+	};
+	size_t n = sizeof head;
+	memcpy(b, head, n);
+	b[n++] = 10;
+	size_t size_at = n;
+	n += 5;                        /* a 5-byte LEB128 for the section size */
+	size_t start = n;
+	b[n++] = 2;
+	b[n++] = (uint8_t)sbody;
+	static const uint8_t sfn[] = { 0, 0x41, 7, 0x0b };
+	memcpy(b + n, sfn, sizeof sfn);
+	n += sizeof sfn;
+	n += put_leb(b + n, lbody);
+	b[n++] = 0;                    /* no locals */
+	for (uint32_t i = 0; i < reps; i++) {
+		static const uint8_t rep[] = { 0x41, 1, 0x45, 0x1a, 0x01 };   /* i32.const 1, i32.eqz, drop, nop */
+		memcpy(b + n, rep, sizeof rep);
+		n += sizeof rep;
+	}
+	b[n++] = 0x41;
+	b[n++] = 9;
+	b[n++] = 0x0b;
+	uint32_t secsize = (uint32_t)(n - start);
+	for (int i = 0; i < 5; i++)
+		b[size_at + i] = (uint8_t)(((secsize >> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0));
+	*len = n;
+	return b;
+}
+
+static void test_lowering_kept(void)
+{
+	size_t len;
+	uint8_t *bytes = short_long_module(&len);
+	ep_engine *e = ep_engine_new(NULL, NULL);
+	ep_error err = fresh();
+	ep_module *ref = NULL, *m1 = NULL, *m2 = NULL;
+	ep_store *s = ep_store_new(e, NULL);
+	ep_instance *i1 = NULL, *i2 = NULL;
+	if (!s || ep_module_load(e, bytes, len, &ref, &err) != EP_OK ||
+	    ep_module_load(e, bytes, len, &m1, &err) != EP_OK ||
+	    ep_module_load(e, bytes, len, &m2, &err) != EP_OK ||
+	    ep_instantiate(s, m1, NULL, 0, &i1, &err) != EP_OK ||
+	    ep_instantiate(s, m2, NULL, 0, &i2, &err) != EP_OK)
+		FATAL("short_long_module", err.msg);
+	/* Up front, the long body comes last: what lowering kept is freed
+	 * after it, so this is the code alone. */
+	size_t code = lower_rest(e, ref);
+	/* Short then long: the same. */
+	size_t got = lazy_call(e, s, i1, "s", 7);
+	got += lazy_call(e, s, i1, "l", 9);
+	CHECK(got == code, "short, then long: %zu bytes, the code alone %zu", got, code);
+	/* Long then short: what the short one grew stays with the module. */
+	got = lazy_call(e, s, i2, "l", 9);
+	size_t kept = got + lazy_call(e, s, i2, "s", 7);
+	CHECK(kept > code, "long, then short: %zu bytes, the code alone %zu", kept, code);
+	ep_module_free(m2);
+	ep_module *m3 = NULL;
+	ep_instance *i3 = NULL;
+	if (ep_module_load(e, bytes, len, &m3, &err) != EP_OK ||
+	    ep_instantiate(s, m3, NULL, 0, &i3, &err) != EP_OK)
+		FATAL("short_long_module", err.msg);
+	/* With the short one's arrays kept, each refusal while the long one
+	 * is lowered (growing them, or the code's own block) fails cleanly,
+	 * and a later call lowers it all the same. */
+	got = lazy_call(e, s, i3, "s", 7);
+	size_t before = ep_engine_bytes(e), step = 0, fails = 0;
+	ep_status st;
+	int32_t r = 0;
+	do {
+		ep_engine_set_runtime_limit(e, before + step);
+		err = fresh();
+		st = call1(s, i3, "l", NULL, 0, &r, &err);
+		if (st != EP_OK) {
+			fails++;
+			CHECK(st == EP_ERR_NOMEM && strstr(err.msg, "out of memory lowering function 1") &&
+			      one_line(&err), "l under a limit of %zu more bytes: %s \"%s\"", step,
+			      ep_status_name(st), err.msg);
+		}
+		step += 64;
+	} while (st == EP_ERR_NOMEM && step < 16 * code);
+	ep_engine_set_runtime_limit(e, 0);
+	got += ep_engine_bytes(e) - before;
+	CHECK(st == EP_OK && r == 9 && fails > 1 && got == code,
+	      "l after %zu refusals: %s, %d, %zu bytes against %zu", fails, ep_status_name(st),
+	      (int)r, got, code);
+	ep_store_free(s);
+	ep_module_free(m3);
+	ep_module_free(m1);
+	ep_module_free(ref);
+	CHECK(ep_engine_bytes(e) == 0, "lowering kept: %zu bytes left", ep_engine_bytes(e));
+	ep_engine_free(e);
+	free(bytes);
+}
+
 int main(int argc, char **argv)
 {
 	fixture_dir = argc > 1 ? argv[1] : "build/wasm/unit/api";
@@ -953,5 +1078,6 @@ int main(int argc, char **argv)
 	ep_engine_free(e);
 	test_static_load();
 	test_lazy();
+	test_lowering_kept();
 	return check_summary();
 }

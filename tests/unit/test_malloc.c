@@ -3,8 +3,9 @@
  * this test so that it is the process's malloc: random sequences of
  * malloc, calloc, realloc and free across the small classes and big
  * mappings, each block filled with its own pattern and checked before it
- * changes; and that freeing the newest block gives it back to the arena. Under the sanitizers (which bring their own malloc) it checks
- * nothing and says so.
+ * changes; that freeing the newest block gives it back to the arena, and
+ * that a block cut to size is found again for its size. Under the
+ * sanitizers (which bring their own malloc) it checks nothing and says so.
  */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -69,6 +70,19 @@ int main(void)
 	CHECK(d != a && d > c, "an older block freed waits on its class's list");
 	free(d);
 	free(c);
+	/* A block over 8 KiB is cut to size from the top; freed under the
+	 * top, it waits a class below its size's, and a request of its size
+	 * still finds it. */
+	unsigned char *e = malloc(20000), *pin = malloc(5000);   /* from the top: no 5000s freed */
+	uintptr_t at = (uintptr_t)e;
+	if (!e || !pin)
+		FATAL("malloc", "refused");
+	e[0] = pin[0] = 1;
+	free(e);
+	unsigned char *f = malloc(20000);
+	CHECK((uintptr_t)f == at, "a block cut to size serves its size again once freed");
+	free(f);
+	free(pin);
 	for (int step = 0; step < 20000; step++) {
 		int i = (int)(next() % SLOTS);
 		if (p[i] && !intact(p[i], len[i], tag[i]))

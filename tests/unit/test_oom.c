@@ -495,8 +495,8 @@ static void test_many_args(void)
 		      && many_calls == 0 && r.refused, "lowering refused: trap %d \"%s\"", err.trap,
 		      err.msg);
 	}
-	/* (Lowering absorbs a refused shrink of its code buffer: then the
-	 * call went through.) */
+	/* (Each refusal leaves what lowering grew before it with the module,
+	 * so every try gets further.) */
 	CHECK(k > 1 && k < 100, "lowering f took %ld allocations", k - 1);
 	int good = many_calls;
 	r.fail_at = r.calls + 1;
