@@ -87,6 +87,7 @@ struct lowered {
 	X(call_indirect)   /* typeidx table a base */ \
 	/* moves and constants */ \
 	X(mov)             /* d a */ \
+	X(mov2)            /* d a d2 a2: two movs in a row, in order */ \
 	X(const32)         /* d imm32 */ \
 	X(const64)         /* d imm64 */ \
 	X(select)          /* d cond a b */ \

@@ -690,6 +690,12 @@ do_ret:
 		pc += 3;
 		NEXT();
 	}
+	OP(mov2) {
+		R(1) = R(2);
+		R(3) = R(4);
+		pc += 5;
+		NEXT();
+	}
 	OP(const32) {
 		R(1).u32 = pc[2].s;
 		pc += 3;

@@ -204,6 +204,21 @@ static void unemit(lower *L)
 	L->last_dst = L->last_const = SIZE_MAX;
 }
 
+/* d = a. Right after another mov (nothing emitted since, no label), the
+ * two become one mov2, which still copies them in order. */
+static void emit_mov(lower *L, uint32_t d, uint32_t a)
+{
+	size_t k = L->last_op_pos;
+	bool pair = L->last_op == OP_mov && k + 3 == L->ncells;
+	if (pair)
+		L->ncells = k;
+	emit(L, pair ? OP_mov2 : OP_mov);
+	if (pair)
+		L->ncells = k + 3;
+	put(L, d);
+	put(L, a);
+}
+
 static void put64(lower *L, uint64_t v)
 {
 	size_t at = L->ncells;
@@ -251,9 +266,7 @@ static uint32_t pop(lower *L)
 static void materialize_at(lower *L, uint32_t i)
 {
 	if (L->src[i] != SLOT(L, i)) {
-		emit(L, OP_mov);
-		put(L, SLOT(L, i));
-		put(L, L->src[i]);
+		emit_mov(L, SLOT(L, i), L->src[i]);
 		L->src[i] = SLOT(L, i);
 	}
 }
@@ -397,9 +410,7 @@ static void branch_copy(lower *L, const ctl *c)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t from = L->src[L->h - n + i], to = SLOT(L, c->base + i);
 		if (from != to) {
-			emit(L, OP_mov);
-			put(L, to);
-			put(L, from);
+			emit_mov(L, to, from);
 		}
 	}
 }
@@ -467,9 +478,7 @@ static void return_values(lower *L, uint32_t nresults)
 	for (uint32_t i = 0; i < nresults; i++) {
 		uint32_t from = L->src[L->h - nresults + i];
 		if (from != i) {
-			emit(L, OP_mov);
-			put(L, i);
-			put(L, from);
+			emit_mov(L, i, from);
 		}
 	}
 	emit(L, OP_ret);
@@ -1271,9 +1280,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			uint32_t v = pop(L);
 			materialize_local(L, x);
 			if (v != x) {
-				emit(L, OP_mov);
-				put(L, x);
-				put(L, v);
+				emit_mov(L, x, v);
 			}
 			if (op == 0x22) {
 				push_slot(L, x);
