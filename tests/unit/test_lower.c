@@ -67,8 +67,8 @@ static int64_t expect(const char *t, const char *op, int64_t c, int64_t x)
 	if (!strcmp(op, "lt_s")) return sx < sc;
 	if (!strcmp(op, "gt_u")) return ux > uc;
 	if (!strcmp(op, "rotr")) return (int32_t)rotr32((uint32_t)x, (uint32_t)c);
-	uint32_t u = (uint32_t)x;
-	uint64_t ea = (uint32_t)(64u + (u << (c % 32))) + 4u;
+	uint32_t u = (uint32_t)x, k = (uint32_t)c % 32;
+	uint64_t ea = (uint32_t)(64u + (u << k)) + 4u;
 	if (!strcmp(op, "load_shl"))
 		return load(ea, 4);
 	if (!strcmp(op, "load8_shl"))
@@ -76,13 +76,13 @@ static int64_t expect(const char *t, const char *op, int64_t c, int64_t x)
 	if (!strcmp(op, "load16_shl"))
 		return load(ea, 2);
 	if (!strcmp(op, "shl_shr_s"))
-		return (int32_t)(u << (c / 100 % 32)) >> (c % 100 % 32);
+		return (int32_t)(u << (c / 100 % 32)) >> (c % 100 % 32);   /* c >= 0 here */
 	if (!strcmp(op, "shr_u_and"))
-		return (int32_t)((u >> (c % 32)) & 1023);
+		return (int32_t)((u >> k) & 1023);
 	if (!strcmp(op, "add_shl"))
-		return (int32_t)(1000u + (u << (c % 32)));
+		return (int32_t)(1000u + (u << k));
 	if (!strcmp(op, "shl_add"))
-		return (int32_t)((u << (c % 32)) + u);
+		return (int32_t)((u << k) + u);
 	if (!strcmp(op, "sub")) {
 		uint64_t d = ux - uc;
 		return wide ? (int32_t)(uint32_t)(d ^ (d >> 32)) : (int32_t)(uint32_t)d;
