@@ -671,22 +671,30 @@ static cond take_cond(lower *L, uint32_t value, bool when_true)
 static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 {
 	enum op op = c.cmp;
-	size_t at;
+	size_t at, k = L->last_op_pos;
+	/* The value tested was computed by an i32.add_i just before (d a imm
+	 * cells, d the value): a loop's step and test, in one op. */
+	bool step = L->last_op == OP_i32_add_i && k + 4 == L->ncells && L->code[k + 1].s == c.a;
+	if (op == OP_i32_eqz)
+		when_true = !when_true;
 	if (op == OP_COUNT || op == OP_i32_eqz) {
-		if (op == OP_i32_eqz)
-			when_true = !when_true;
+		/* a != 0 after a step is i += imm; i != 0 (below). */
+		if (when_true && step) {
+			op = OP_i32_ne_i;
+			c.b = 0;
+		}
+	} else if (!when_true) {
+		op = compare_inverse(op);
+	}
+	if (op == OP_COUNT || op == OP_i32_eqz) {
 		at = emit(L, when_true ? OP_br_if : OP_br_unless);
 		put(L, c.a);
 	} else {
-		if (!when_true)
-			op = compare_inverse(op);
 		/* take_cond made sure this has a form with a handler */
 		imm_canon(&op, &c.b);
-		size_t k = L->last_op_pos;
-		if (compare_branch(op) == OP_br_ne_i && L->last_op == OP_i32_add_i
-		    && k + 4 == L->ncells && L->code[k + 1].s == c.a) {
-			/* A loop's step and test, i += imm; i != n: one op, which
-			 * keeps the add's operand cells (d a imm). */
+		if (compare_branch(op) == OP_br_ne_i && step) {
+			/* i += imm; i != n: one op, which keeps the add's
+			 * operand cells (d a imm). */
 			L->ncells = k;
 			at = emit(L, OP_add_i_br_ne_i);
 			L->ncells = k + 4;

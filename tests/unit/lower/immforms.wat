@@ -2,7 +2,8 @@
 ;; each op lower.c rewrites to a neighbouring immediate (imm_canon), at and
 ;; around the constants that have no neighbour, and the shift idioms lowering
 ;; fuses (shl_shr_s: c = 100 k1 + k2), and loads from 64 + (x << c) + 4 in a
-;; memory whose byte i is 7 i + 3 (i < 256), else 0. Generated once by a script
+;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
+;; to 0 ((x & 63) | 1 turns, 3 a turn). Generated once by a script
 ;; (the export names say what each computes: type op c form); v: the
 ;; value, i: as an if's condition, b: as a br_if's.
 (module
@@ -368,4 +369,7 @@
   (func (export "i32 load_shl 33 v") (param i32) (result i32) (i32.load offset=4 (i32.add (i32.const 64) (i32.shl (local.get 0) (i32.const 33)))))
   (func (export "i32 load8_shl 33 v") (param i32) (result i32) (i32.load8_u offset=4 (i32.add (i32.const 64) (i32.shl (local.get 0) (i32.const 33)))))
   (func (export "i32 load16_shl 33 v") (param i32) (result i32) (i32.load16_u offset=4 (i32.add (i32.const 64) (i32.shl (local.get 0) (i32.const 33)))))
+  (func (export "i32 countdown 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (local.set 1 (i32.add (local.get 1) (i32.const -1))) (br_if 0 (local.get 1))) (local.get 2))
+  (func (export "i32 countdownt 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (br_if 0 (local.tee 1 (i32.add (local.get 1) (i32.const -1))))) (local.get 2))
+  (func (export "i32 countdownz 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (block (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (local.set 1 (i32.add (local.get 1) (i32.const -1))) (br_if 1 (i32.eqz (local.get 1))) (br 0))) (local.get 2))
 )
