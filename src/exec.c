@@ -290,9 +290,9 @@ static ep_trap call_host(ep_store *s, ep_instance *caller_inst, ep_func *f, slot
  * reports the handler table (computed goto needs the labels of this
  * function).
  */
-/* A call at top, deeper than the peak the loop compared with: NULL past the
- * depth limit, else the new peak (a host call's run may have gone deeper
- * still: the store keeps the peak) for the loop to compare with. */
+/* A call at top, as deep as the peak the loop compares with or deeper (the
+ * store's peak, kept across calls): NULL past the depth limit, else the new
+ * peak for the loop to compare with. */
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif

@@ -1033,21 +1033,25 @@ static void test_lowering_kept(void)
 	 * is lowered (growing them, or the code's own block) fails cleanly,
 	 * and a later call lowers it all the same. */
 	got = lazy_call(e, s, i3, "s", 7);
-	size_t before = ep_engine_bytes(e), step = 0, fails = 0;
+	size_t before = ep_engine_bytes(e), step = 0, fails = 0, unclean = 0;
 	ep_status st;
 	int32_t r = 0;
+	/* One check for the whole sweep: how many steps it takes depends on
+	 * the board's pointer size, and the tallies must not. */
 	do {
 		ep_engine_set_runtime_limit(e, before + step);
 		err = fresh();
 		st = call1(s, i3, "l", NULL, 0, &r, &err);
 		if (st != EP_OK) {
 			fails++;
-			CHECK(st == EP_ERR_NOMEM && strstr(err.msg, "out of memory lowering function 1") &&
-			      one_line(&err), "l under a limit of %zu more bytes: %s \"%s\"", step,
-			      ep_status_name(st), err.msg);
+			if (!(st == EP_ERR_NOMEM && strstr(err.msg, "out of memory lowering function 1") &&
+			      one_line(&err)) && unclean++ == 0)
+				fprintf(stderr, "l under a limit of %zu more bytes: %s \"%s\"\n", step,
+				        ep_status_name(st), err.msg);
 		}
 		step += 64;
 	} while (st == EP_ERR_NOMEM && step < 16 * code);
+	CHECK(unclean == 0, "%zu of %zu refusals lowering l not clean", unclean, fails);
 	ep_engine_set_runtime_limit(e, 0);
 	got += ep_engine_bytes(e) - before;
 	CHECK(st == EP_OK && r == 9 && fails > 1 && got == code,
