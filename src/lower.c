@@ -624,6 +624,16 @@ static bool imm_canon(enum op *op, uint32_t *imm)
 		{ OP_i32_ge_s_i, OP_i32_gt_s_i, C_S }, { OP_i32_ge_u_i, OP_i32_gt_u_i, C_U },
 		{ OP_i64_ge_s_i, OP_i64_gt_s_i, C_S }, { OP_i64_ge_u_i, OP_i64_gt_u_i, C_S | C_U },
 	};
+#define C_BIT(o) (1ull << ((o) - OP_i32_add_i))
+	static const uint64_t from_any = C_BIT(OP_i32_sub_i) | C_BIT(OP_i64_sub_i)
+		| C_BIT(OP_i32_rotr_i) | C_BIT(OP_i32_le_s_i) | C_BIT(OP_i32_le_u_i)
+		| C_BIT(OP_i64_le_s_i) | C_BIT(OP_i64_le_u_i) | C_BIT(OP_i32_ge_s_i)
+		| C_BIT(OP_i32_ge_u_i) | C_BIT(OP_i64_ge_s_i) | C_BIT(OP_i64_ge_u_i);
+#undef C_BIT
+	_Static_assert(OP_i64_ge_u_i - OP_i32_add_i < 64, "the immediate forms fit a mask");
+	/* Most ops asked about have no rewrite: one test, not the table. */
+	if (*op < OP_i32_add_i || *op > OP_i64_ge_u_i || !((from_any >> (*op - OP_i32_add_i)) & 1))
+		return true;
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
 		if (forms[i].from != *op)
 			continue;
