@@ -204,21 +204,6 @@ static void unemit(lower *L)
 	L->last_dst = L->last_const = SIZE_MAX;
 }
 
-/* d = a. Right after another mov (nothing emitted since, no label), the
- * two become one mov2, which still copies them in order. */
-static void emit_mov(lower *L, uint32_t d, uint32_t a)
-{
-	size_t k = L->last_op_pos;
-	bool pair = L->last_op == OP_mov && k + 3 == L->ncells;
-	if (pair)
-		L->ncells = k;
-	emit(L, pair ? OP_mov2 : OP_mov);
-	if (pair)
-		L->ncells = k + 3;
-	put(L, d);
-	put(L, a);
-}
-
 static void put64(lower *L, uint64_t v)
 {
 	size_t at = L->ncells;
@@ -261,6 +246,38 @@ static uint32_t push_result(lower *L)
 static uint32_t pop(lower *L)
 {
 	return L->src[--L->h];
+}
+
+/* A peephole fusing the next instruction into the last one, at k: that op
+ * becomes op over its first keep operand cells, which stay. With result,
+ * the cell after the op, its destination, becomes the fused op's own
+ * stack result, as a local.set may still redirect. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t emit_over(lower *L, size_t k, enum op op, size_t keep, bool result)
+{
+	L->ncells = k;
+	size_t at = emit(L, op);
+	L->ncells = k + 1 + keep;
+	if (result) {
+		L->last_dst = k + 1;
+		L->code[k + 1].s = push_result(L);
+	}
+	return at;
+}
+
+/* d = a. Right after another mov (nothing emitted since, no label), the
+ * two become one mov2, which still copies them in order. */
+static void emit_mov(lower *L, uint32_t d, uint32_t a)
+{
+	size_t k = L->last_op_pos;
+	if (L->last_op == OP_mov && k + 3 == L->ncells)
+		emit_over(L, k, OP_mov2, 2, false);
+	else
+		emit(L, OP_mov);
+	put(L, d);
+	put(L, a);
 }
 
 static void materialize_at(lower *L, uint32_t i)
@@ -600,14 +617,14 @@ static enum op compare_branch(enum op op)
 	return OP_COUNT;
 }
 
+enum { C_UP = 1, C_NEG = 2, C_ROT = 4, C_S = 8, C_U = 16 };   /* imm_canon's hows */
+
 /* An op with an immediate right operand as one of the forms that have a
  * handler: x - c is x + -c, x rotr c is x rotl (32 - c), x <= c is
  * x < c + 1 and x >= c is x > c - 1, the forms compilers emit (the others
  * are code.h's S ops). False, changing nothing, when c has no neighbour
  * (x <=u 0xffffffff): the constant then stays in a slot. i64 immediates
  * are sign-extended from 32 bits, and so must their neighbours be. */
-enum { C_UP = 1, C_NEG = 2, C_ROT = 4, C_S = 8, C_U = 16 };
-
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -705,9 +722,7 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 		if (compare_branch(op) == OP_br_ne_i && step) {
 			/* i += imm; i != n: one op, which keeps the add's
 			 * operand cells (d a imm). */
-			L->ncells = k;
-			at = emit(L, OP_add_i_br_ne_i);
-			L->ncells = k + 4;
+			at = emit_over(L, k, OP_add_i_br_ne_i, 3, false);
 		} else {
 			at = emit(L, compare_branch(op));
 			if (compare_swaps(op)) {
@@ -839,11 +854,7 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 		return false;
 	uint32_t c = right ? L->src[top - 1] : L->src[top];
 	L->h -= 2;
-	L->ncells = k;
-	emit(L, (enum op)(to + (sided && right)));
-	L->ncells = k + 4;
-	L->last_dst = k + 1;
-	L->code[k + 1].s = push_result(L);
+	emit_over(L, k, (enum op)(to + (sided && right)), 3, true);
 	put(L, c);
 	return true;
 }
@@ -870,11 +881,7 @@ static void lower_binary(lower *L, enum op op)
 		bool fed = j + 4 == L->ncells && a == SLOT(L, L->h) && L->code[j + 1].s == a;
 		if (fed && imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i) {
 			/* A bit field: the shift's result only feeds this and. */
-			L->ncells = j;
-			emit(L, OP_i32_shr_u_and_i);
-			L->ncells = j + 4;
-			L->last_dst = j + 1;
-			L->code[j + 1].s = push_result(L);
+			emit_over(L, j, OP_i32_shr_u_and_i, 3, true);
 			put(L, imm);
 			return;
 		}
@@ -884,8 +891,7 @@ static void lower_binary(lower *L, enum op op)
 			 * built without sign-extension ops extends a short or a
 			 * byte, one op that is. */
 			uint32_t x = L->code[j + 2].s;
-			L->ncells = j;
-			emit(L, imm == 16 ? OP_i32_extend16_s : OP_i32_extend8_s);
+			emit_over(L, j, imm == 16 ? OP_i32_extend16_s : OP_i32_extend8_s, 0, false);
 			put_dst(L, push_result(L));
 			put(L, x);
 			return;
@@ -979,11 +985,7 @@ static void lower_load(lower *L, enum op op, uint32_t offset)
 	    && a == SLOT(L, L->h) && L->code[k + 1].s == a) {
 		/* The address is c + (i << k), computed only for this load:
 		 * one op over the add's cells, d i k c, and the offset. */
-		L->ncells = k;
-		emit(L, (enum op)(OP_i32_load_shl + (op - OP_i32_load)));
-		L->ncells = k + 5;
-		L->last_dst = k + 1;
-		L->code[k + 1].s = push_result(L);
+		emit_over(L, k, (enum op)(OP_i32_load_shl + (op - OP_i32_load)), 4, true);
 		put(L, offset);
 		return;
 	}
