@@ -185,7 +185,13 @@ struct lowered {
 	X(i32_load_shl) X(i32_load8_u_shl) S(i64_load_shl) X(i32_load16_u_shl) \
 	/* an i32.shr_u by imm whose result only feeds an i32.and with imm \
 	 * right after it: d a k m, d = (a >> k) & m */ \
-	X(i32_shr_u_and_i)
+	X(i32_shr_u_and_i) \
+	/* an i32.mul whose product only feeds the i32.add right after it: \
+	 * d a b c, d = a * b + c */ \
+	X(i32_add_mul) \
+	/* an i32.shl, shr_u or rotl by imm whose result only feeds the i32.xor \
+	 * right after it: d a imm c, d = (a op imm) ^ c */ \
+	X(i32_xor_shl_i) X(i32_xor_shr_u_i) X(i32_xor_rotl_i)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -1112,6 +1112,27 @@ do_ret:
 		pc += 5;
 		NEXT();
 	}
+	OP(i32_add_mul) {
+		R(1).u32 = R(2).u32 * R(3).u32 + R(4).u32;
+		pc += 5;
+		NEXT();
+	}
+	/* Shifted and mixed in, as hashes and checksums do. */
+	OP(i32_xor_shl_i) {
+		R(1).u32 = (R(2).u32 << (pc[3].s & 31)) ^ R(4).u32;
+		pc += 5;
+		NEXT();
+	}
+	OP(i32_xor_shr_u_i) {
+		R(1).u32 = (R(2).u32 >> (pc[3].s & 31)) ^ R(4).u32;
+		pc += 5;
+		NEXT();
+	}
+	OP(i32_xor_rotl_i) {
+		R(1).u32 = rotl32(R(2).u32, pc[3].s) ^ R(4).u32;
+		pc += 5;
+		NEXT();
+	}
 	BIN(f64_sub, f64, f64, x - y)
 	BIN(f64_mul, f64, f64, x * y)
 	BIN(f64_div, f64, f64, x / y)

@@ -488,8 +488,18 @@ static void return_values(lower *L, uint32_t nresults)
 			break;
 		}
 	if (nresults == 1 && L->src[L->h - 1] != 0) {
+		uint32_t v = L->src[L->h - 1];
+		size_t d = L->last_dst;
+		if (d != SIZE_MAX && v == SLOT(L, L->h - 1) && L->code[d].s == v) {
+			/* The instruction just before computed the result: it
+			 * writes slot 0 itself (its operands are read first, and
+			 * nothing runs after it but the return). */
+			L->code[d].s = 0;
+			emit(L, OP_ret);
+			return;
+		}
 		emit(L, OP_ret_1);
-		put(L, L->src[L->h - 1]);
+		put(L, v);
 		return;
 	}
 	for (uint32_t i = 0; i < nresults; i++) {
@@ -859,12 +869,32 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 	return true;
 }
 
+/* The op a binary op becomes with the op that fed it (fuse_last), or
+ * OP_COUNT: f64.add of an f64.mul's product; i32.add of an i32.shl by a
+ * constant (an index scaled to an address) or of a product; i32.xor of a
+ * shift or rotation by a constant (hashes, checksums). */
+static enum op fed_by(enum op last, enum op op)
+{
+	switch (last) {
+	case OP_f64_mul:
+		return op == OP_f64_add ? OP_f64_muladd_l : OP_COUNT;
+	case OP_i32_mul:
+		return op == OP_i32_add ? OP_i32_add_mul : OP_COUNT;
+	case OP_i32_shl_i:
+		return op == OP_i32_add ? OP_i32_add_shl_i : op == OP_i32_xor ? OP_i32_xor_shl_i : OP_COUNT;
+	case OP_i32_shr_u_i:
+		return op == OP_i32_xor ? OP_i32_xor_shr_u_i : OP_COUNT;
+	case OP_i32_rotl_i:
+		return op == OP_i32_xor ? OP_i32_xor_rotl_i : OP_COUNT;
+	default:
+		return OP_COUNT;
+	}
+}
+
 static void lower_binary(lower *L, enum op op)
 {
-	/* f64.add of an f64.mul's product; i32.add of an i32.shl by a constant
-	 * (an index scaled to an address). */
-	if ((op == OP_f64_add && fuse_last(L, OP_f64_mul, OP_f64_muladd_l, true))
-	    || (op == OP_i32_add && fuse_last(L, OP_i32_shl_i, OP_i32_add_shl_i, false)))
+	enum op fused = fed_by(L->last_op, op);
+	if (fused != OP_COUNT && fuse_last(L, L->last_op, fused, op == OP_f64_add))
 		return;
 	enum op imm_op = immediate_form(op);
 	size_t k = L->last_const;

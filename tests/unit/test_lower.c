@@ -5,10 +5,13 @@
  * x < c + 1, x >= c as x > c - 1, x - c as x + -c, x rotr c as
  * x rotl (32 - c)), a comparison that only feeds an if or a br_if into
  * the jump, inverted for the if, and fuses shift idioms: (x << 16) >> 16
- * as one sign extension, (x >> k) & m and c + (x << k) as one op each,
- * a load from c + (x << k) as one op, whose bounds check must still
- * trap every address past the memory, and a loop's step and test
- * (i += imm; br_if i) as one op. Each export of tests/unit/lower/
+ * as one sign extension, (x >> k) & m, c + (x << k), and y ^ (x << k),
+ * y ^ (x >> k) and y ^ (x rotl k) as one op each, a load from
+ * c + (x << k) as one op, whose bounds check must still trap every
+ * address past the memory, a product added (x * c + y) as one op, and a
+ * loop's step and test (i += imm; br_if i) as one op. Where the last op
+ * computes the result, it writes the result slot itself (the return's
+ * own move is gone): every value form checks that. Each export of tests/unit/lower/
  * immforms.wat computes one such x OP c (its name says which, and whether
  * as a value, an if or a br_if); here every one runs on x around c and
  * around the ends of its type, against the result C computes. argv[1] is
@@ -84,6 +87,14 @@ static int64_t expect(const char *t, const char *op, int64_t c, int64_t x)
 		return (int32_t)(1000u + (u << k));
 	if (!strcmp(op, "shl_add"))
 		return (int32_t)((u << k) + u);
+	if (!strcmp(op, "shl_xor") || !strcmp(op, "xor_shl"))
+		return (int32_t)((u << k) ^ u);
+	if (!strcmp(op, "shr_xor") || !strcmp(op, "xor_shr"))
+		return (int32_t)((u >> k) ^ u);
+	if (!strcmp(op, "rotl_xor") || !strcmp(op, "xor_rotl"))
+		return (int32_t)(rotr32(u, 32 - k) ^ u);
+	if (!strcmp(op, "mul_add") || !strcmp(op, "add_mul"))
+		return (int32_t)(u * (uint32_t)c + u);
 	if (!strncmp(op, "countdown", 9))
 		return (int32_t)(3 * ((u & 63) | 1));
 	if (!strcmp(op, "sub")) {
@@ -147,7 +158,7 @@ static void test_immforms(void)
 			calls++;
 		}
 	}
-	CHECK(forms >= 363, "only %u exports in immforms.wasm", forms);
+	CHECK(forms >= 411, "only %u exports in immforms.wasm", forms);
 	printf("immforms: %u forms, %u calls\n", forms, calls);
 	ep_store_free(s);
 	ep_module_free(m);

@@ -3,9 +3,11 @@
 ;; around the constants that have no neighbour, and the shift idioms lowering
 ;; fuses (shl_shr_s: c = 100 k1 + k2), and loads from 64 + (x << c) + 4 in a
 ;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
-;; to 0 ((x & 63) | 1 turns, 3 a turn). Generated once by a script
-;; (the export names say what each computes: type op c form); v: the
-;; value, i: as an if's condition, b: as a br_if's.
+;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
+;; xored with x (either side), x * c + x (the product on either side).
+;; Generated once by a script (the export names say what each computes:
+;; type op c form); v: the value, i: as an if's condition, b: as a
+;; br_if's.
 (module
   (func (export "i32 le_s 0 v") (param i32) (result i32) (local.get 0) (i32.const 0) (i32.le_s))
   (func (export "i32 le_s 0 i") (param i32) (result i32) (local.get 0) (i32.const 0) (i32.le_s) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
@@ -372,4 +374,52 @@
   (func (export "i32 countdown 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (local.set 1 (i32.add (local.get 1) (i32.const -1))) (br_if 0 (local.get 1))) (local.get 2))
   (func (export "i32 countdownt 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (br_if 0 (local.tee 1 (i32.add (local.get 1) (i32.const -1))))) (local.get 2))
   (func (export "i32 countdownz 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.or (i32.and (local.get 0) (i32.const 63)) (i32.const 1))) (block (loop (local.set 2 (i32.add (local.get 2) (i32.const 3))) (local.set 1 (i32.add (local.get 1) (i32.const -1))) (br_if 1 (i32.eqz (local.get 1))) (br 0))) (local.get 2))
+  (func (export "i32 shl_xor 0 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 0)) (local.get 0)))
+  (func (export "i32 xor_shl 0 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 0))))
+  (func (export "i32 shr_xor 0 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 0)) (local.get 0)))
+  (func (export "i32 xor_shr 0 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 0))))
+  (func (export "i32 rotl_xor 0 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 0)) (local.get 0)))
+  (func (export "i32 xor_rotl 0 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 0))))
+  (func (export "i32 shl_xor 3 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 3)) (local.get 0)))
+  (func (export "i32 xor_shl 3 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 3))))
+  (func (export "i32 shr_xor 3 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 0)))
+  (func (export "i32 xor_shr 3 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 3))))
+  (func (export "i32 rotl_xor 3 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 3)) (local.get 0)))
+  (func (export "i32 xor_rotl 3 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 3))))
+  (func (export "i32 shl_xor 17 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 17)) (local.get 0)))
+  (func (export "i32 xor_shl 17 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 17))))
+  (func (export "i32 shr_xor 17 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 17)) (local.get 0)))
+  (func (export "i32 xor_shr 17 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 17))))
+  (func (export "i32 rotl_xor 17 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 17)) (local.get 0)))
+  (func (export "i32 xor_rotl 17 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 17))))
+  (func (export "i32 shl_xor 31 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 31)) (local.get 0)))
+  (func (export "i32 xor_shl 31 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 31))))
+  (func (export "i32 shr_xor 31 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 31)) (local.get 0)))
+  (func (export "i32 xor_shr 31 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 31))))
+  (func (export "i32 rotl_xor 31 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 31)) (local.get 0)))
+  (func (export "i32 xor_rotl 31 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 31))))
+  (func (export "i32 shl_xor 32 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 32)) (local.get 0)))
+  (func (export "i32 xor_shl 32 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 32))))
+  (func (export "i32 shr_xor 32 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 32)) (local.get 0)))
+  (func (export "i32 xor_shr 32 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 32))))
+  (func (export "i32 rotl_xor 32 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 32)) (local.get 0)))
+  (func (export "i32 xor_rotl 32 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 32))))
+  (func (export "i32 shl_xor 45 v") (param i32) (result i32) (i32.xor (i32.shl (local.get 0) (i32.const 45)) (local.get 0)))
+  (func (export "i32 xor_shl 45 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 45))))
+  (func (export "i32 shr_xor 45 v") (param i32) (result i32) (i32.xor (i32.shr_u (local.get 0) (i32.const 45)) (local.get 0)))
+  (func (export "i32 xor_shr 45 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 45))))
+  (func (export "i32 rotl_xor 45 v") (param i32) (result i32) (i32.xor (i32.rotl (local.get 0) (i32.const 45)) (local.get 0)))
+  (func (export "i32 xor_rotl 45 v") (param i32) (result i32) (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 45))))
+  (func (export "i32 mul_add 0 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 0)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul 0 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 0)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 mul_add 1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 1)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul 1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 1)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 mul_add 3 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 3)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul 3 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 3)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 mul_add -1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -1)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul -1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -1)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 mul_add 65599 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65599)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul 65599 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65599)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 mul_add -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func (export "i32 add_mul -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
 )
