@@ -80,7 +80,10 @@ NOPIE := $(if $(filter 1,$(SANITIZE)),,-fno-pie)
 # EP_SIGNING=1: the host build (build/host), the only one that can make
 # keys and sign; board builds verify only (docs/signing.md).
 SIGN_DEFS := $(if $(filter 1,$(EP_SIGNING)),-DEP_SIGNING)
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) $(KNOB_DEFS) \
+# 16-bit handler offsets (code.h; the exec.o rule checks they fit) but in
+# sanitizer builds, whose loop is 200 KB.
+EXEC_OFF16 := $(if $(filter 1,$(SANITIZE)),,-DEP_HANDLER_OFF16=1)
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CPUFLAGS) $(BOARD_DEFS) $(SIGN_DEFS) $(KNOB_DEFS) $(EXEC_OFF16) \
 	-Iinclude -Isrc -ffunction-sections -fdata-sections $(NOUNWIND) $(NOPIE) $(SANFLAGS) $(EXTRA_CFLAGS)
 # The interpreter loop is built for speed, the rest for size.
 OPT_FAST := -O2
@@ -164,9 +167,20 @@ $(LTO_OBJ): OPT_SMALL += $(LTO_CFLAGS)
 # -fno-math-errno: sqrt never needs errno, so it is the FPU's instruction
 # (on ARMv6 instead of musl's software sqrt, as armel's libm is built
 # soft-float); wasm's sqrt of a negative number is a NaN either way.
+#
+# The loop's handler table holds 16-bit offsets (EXEC_OFF16, code.h) where
+# its function fits them, as every optimised build's does (15-20 KB):
+# checked here, as the assembler would truncate a longer distance without
+# a word.
 $(B)/obj/exec.o: src/exec.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(OPT_FAST) -fno-math-errno -c $< -o $@
+ifneq ($(EXEC_OFF16),)
+	@n=$$($(CROSS)nm -S $@ | awk '$$4 == "run" { print $$2 }'); \
+	if [ -z "$$n" ] || [ $$((0x$$n)) -gt 32767 ]; then \
+		echo "$@: the loop (run) is $$((0x$${n:-0})) bytes, over the 32767 its 16-bit handler offsets reach" >&2; \
+		rm -f $@; exit 1; fi
+endif
 
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -202,10 +202,22 @@ enum op {
 
 /* exec.c: where each op's handler is under computed goto: base plus
  * offsets[op] bytes; both NULL under the switch (then cells hold op
- * numbers). */
+ * numbers). An offset is 16 bits with EP_HANDLER_OFF16, which the
+ * Makefile's builds set and check: the assembler truncates a distance
+ * that does not fit without a word, so after compiling exec.o it checks
+ * that the loop's function is under 32 KB (some 15-20 KB optimised;
+ * sanitizer builds, of 200 KB, keep 32 bits, as does any other build). */
+#ifndef EP_HANDLER_OFF16
+#define EP_HANDLER_OFF16 0
+#endif
+#if EP_HANDLER_OFF16
+typedef int16_t handler_off;
+#else
+typedef int32_t handler_off;
+#endif
 typedef struct exec_table {
 	const char *base;
-	const int32_t *offsets;
+	const handler_off *offsets;
 } exec_table;
 void exec_handlers(exec_table *t);
 

@@ -322,11 +322,13 @@ static ep_status run(ep_store *s, ep_error *err, exec_table *handlers_out)
 {
 #if !EP_SWITCH_DISPATCH
 	/* Each handler as its distance from the first (GNU C takes label
-	 * differences as constants): half the bytes of a table of addresses on
-	 * 64-bit boards. Only lowering reads it; the loop reads cells. */
-	static const int32_t handler_offsets[OP_COUNT] = {
-#define EP_OP_LABEL(name) (int32_t)(&&op_##name - &&op_fuel),
-#define EP_OP_NEVER(name) (int32_t)(&&op_unreachable - &&op_fuel),
+	 * differences as constants): a quarter of the bytes of a table of
+	 * addresses on 64-bit boards where the build checks that 16 bits hold
+	 * them (handler_off, code.h). Only lowering reads it; the loop reads
+	 * cells. */
+	static const handler_off handler_offsets[OP_COUNT] = {
+#define EP_OP_LABEL(name) (handler_off)(&&op_##name - &&op_fuel),
+#define EP_OP_NEVER(name) (handler_off)(&&op_unreachable - &&op_fuel),
 		EP_OPS(EP_OP_LABEL, EP_OP_NEVER)
 #undef EP_OP_LABEL
 #undef EP_OP_NEVER
