@@ -100,6 +100,8 @@ struct lowered {
 	X(i64_load8_s) X(i64_load8_u) X(i64_load16_s) X(i64_load16_u) \
 	X(i64_load32_s) X(i64_load32_u)   /* d a offset */ \
 	X(i32_store) X(i64_store) X(i32_store8) X(i32_store16)   /* a v offset */ \
+	/* the same of a constant just pushed: a imm offset (i64: imm sign-extended) */ \
+	X(i32_store_i) X(i64_store_i) X(i32_store8_i) X(i32_store16_i) \
 	X(memory_size)     /* d */ \
 	X(memory_grow)     /* d a */ \
 	X(memory_fill)     /* a v n */ \

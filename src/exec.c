@@ -775,19 +775,24 @@ do_ret:
 #undef LOAD
 #undef LOAD_FROM
 
-#define STORE(name, width, ctype, field)                                      \
+#define STORE_OF(name, width, ctype, value)                                   \
 	OP(name) {                                                            \
 		MEM_EA(R(1), pc[3].s, width, ea);                             \
-		ctype v_ = (ctype)R(2).field;                                 \
+		ctype v_ = (ctype)(value);                                    \
 		memcpy(mbase + ea, &v_, width);                               \
 		pc += 4;                                                      \
 		NEXT();                                                       \
 	}
+	/* Each store, then the same of a constant (its immediate). */
+#define STORE(name, width, ctype, field)                                      \
+	STORE_OF(name, width, ctype, R(2).field)                              \
+	STORE_OF(name##_i, width, ctype, (int32_t)pc[2].s)
 	STORE(i32_store, 4, uint32_t, u32)
 	STORE(i64_store, 8, uint64_t, u64)
 	STORE(i32_store8, 1, uint8_t, u32)
 	STORE(i32_store16, 2, uint16_t, u32)
 #undef STORE
+#undef STORE_OF
 
 	OP(memory_size) {
 		R(1).u32 = (uint32_t)(msize / EP_PAGE_SIZE);

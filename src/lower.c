@@ -1036,6 +1036,9 @@ static void lower_load(lower *L, enum op op, uint32_t offset)
 	put(L, offset);
 }
 
+_Static_assert(OP_i32_store16_i - OP_i32_store_i == OP_i32_store16 - OP_i32_store
+               && OP_i32_store_i - OP_i32_store == 4, "each store's constant form four after it");
+
 static enum op store_op(uint32_t opcode)
 {
 	static const uint8_t ops[] = {
@@ -1375,7 +1378,17 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		case 0x36: case 0x37: case 0x38: case 0x39: case 0x3A: case 0x3B: case 0x3C:
 		case 0x3D: case 0x3E: {
 			uint32_t v = pop(L), a = pop(L);
-			emit(L, store_op(op));
+			enum op sop = store_op(op);
+			size_t k = L->last_const;
+			if (k != SIZE_MAX && L->last_const_end == L->ncells && v == SLOT(L, L->h + 1)
+			    && L->code[k + 1].s == v) {
+				/* The value is the constant just pushed (an i64
+				 * one only when it fits 32 bits): its store. */
+				v = (uint32_t)L->last_const_val;
+				unemit(L);
+				sop = (enum op)(sop + (OP_i32_store_i - OP_i32_store));
+			}
+			emit(L, sop);
 			put(L, a);
 			put(L, v);
 			put(L, in.b);
