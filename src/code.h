@@ -193,7 +193,11 @@ struct lowered {
 	X(i32_add_mul) \
 	/* an i32.shl, shr_u or rotl by imm whose result only feeds the i32.xor \
 	 * right after it: d a imm c, d = (a op imm) ^ c */ \
-	X(i32_xor_shl_i) X(i32_xor_shr_u_i) X(i32_xor_rotl_i)
+	X(i32_xor_shl_i) X(i32_xor_shr_u_i) X(i32_xor_rotl_i) \
+	/* an f64 loaded (as i64.load) only for the f64.add right after it: \
+	 * d a offset c, d = mem[a + offset] + c (_l: the loaded value is the \
+	 * left operand) or c + mem[a + offset] (_r) */ \
+	X(f64_add_load_l) X(f64_add_load_r)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -1140,6 +1140,20 @@ do_ret:
 		pc += 5;
 		NEXT();
 	}
+	/* An f64 loaded and added: the order of the operands is kept, so
+	 * that a NaN comes from the one it would. */
+#define ADD_LOADED(name, sum)                                                 \
+	OP(name) {                                                            \
+		MEM_EA(R(2), pc[3].s, 8, ea);                                 \
+		double v;                                                     \
+		memcpy(&v, mbase + ea, 8);                                    \
+		R(1).f64 = sum;                                               \
+		pc += 5;                                                      \
+		NEXT();                                                       \
+	}
+	ADD_LOADED(f64_add_load_l, v + R(4).f64)
+	ADD_LOADED(f64_add_load_r, R(4).f64 + v)
+#undef ADD_LOADED
 	BIN(f64_sub, f64, f64, x - y)
 	BIN(f64_mul, f64, f64, x * y)
 	BIN(f64_div, f64, f64, x / y)

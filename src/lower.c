@@ -848,7 +848,8 @@ static enum op immediate_form(enum op op)
  * the other operand; `to + 1` when the result was the right operand, for
  * to's that tell (f64.add's, so that a NaN comes from the operand it would).
  * Returns whether it fused. */
-_Static_assert(OP_f64_muladd_r == OP_f64_muladd_l + 1, "muladd_r follows muladd_l");
+_Static_assert(OP_f64_muladd_r == OP_f64_muladd_l + 1 && OP_f64_add_load_r == OP_f64_add_load_l + 1,
+               "each f64.add fusion's _r follows its _l");
 
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -870,7 +871,7 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 }
 
 /* The op a binary op becomes with the op that fed it (fuse_last), or
- * OP_COUNT: f64.add of an f64.mul's product; i32.add of an i32.shl by a
+ * OP_COUNT: f64.add of an f64.mul's product or of a value loaded; i32.add of an i32.shl by a
  * constant (an index scaled to an address) or of a product; i32.xor of a
  * shift or rotation by a constant (hashes, checksums). */
 static enum op fed_by(enum op last, enum op op)
@@ -878,6 +879,8 @@ static enum op fed_by(enum op last, enum op op)
 	switch (last) {
 	case OP_f64_mul:
 		return op == OP_f64_add ? OP_f64_muladd_l : OP_COUNT;
+	case OP_i64_load:   /* f64.load's bits */
+		return op == OP_f64_add ? OP_f64_add_load_l : OP_COUNT;
 	case OP_i32_mul:
 		return op == OP_i32_add ? OP_i32_add_mul : OP_COUNT;
 	case OP_i32_shl_i:

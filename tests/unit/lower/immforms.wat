@@ -4,7 +4,8 @@
 ;; fuses (shl_shr_s: c = 100 k1 + k2), and loads from 64 + (x << c) + 4 in a
 ;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
 ;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
-;; xored with x (either side), x * c + x (the product on either side);
+;; xored with x (either side), x * c + x (the product on either side),
+;; the f64 at x + 4 plus x (loaded on either side);
 ;; last (they write the memory the loads read), the constant c stored at
 ;; x + 4 by each store and read back (_c), or only its first byte (_t: a
 ;; store past the end must trap itself).
@@ -425,6 +426,16 @@
   (func (export "i32 add_mul 65599 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65599)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
   (func (export "i32 mul_add -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
   (func (export "i32 add_mul -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_r 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_l 150 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_r 150 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_l 65524 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_r 65524 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_l 65528 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
+  (func (export "i32 addload_r 65528 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 store_c 0 v") (param i32) (result i32) (i32.store offset=4 (local.get 0) (i32.const 0)) (i32.load offset=4 (local.get 0)))
   (func (export "i32 store8_c 0 v") (param i32) (result i32) (i32.store8 offset=4 (local.get 0) (i32.const 0)) (i32.load8_u offset=4 (local.get 0)))
   (func (export "i32 store16_c 0 v") (param i32) (result i32) (i32.store16 offset=4 (local.get 0) (i32.const 0)) (i32.load16_u offset=4 (local.get 0)))
