@@ -765,11 +765,14 @@ static void block_type(lower *L, const insn *in, uint32_t *np, uint32_t *nr)
 
 /* ---- numeric instructions ---- */
 
-/* Opcodes 0x45..0xC4: internal op and whether it is unary. 0 means "mov"
- * for the reinterpretations (bits are kept as they are in the slot). */
-static const struct { uint8_t op; uint8_t unary; } numeric[0xC5 - 0x45] = {
-#define B(code, name) [code - 0x45] = { OP_##name, 0 }
-#define U(code, name) [code - 0x45] = { OP_##name, 1 }
+/* Opcodes 0x45..0xC4: the internal op. A mov for the reinterpretations
+ * (bits are kept as they are in the slot). The unary ops are the mov and
+ * those from i32_eqz on (code.h's order). */
+_Static_assert(OP_mov < OP_i32_eqz && OP_f64_copysign < OP_i32_eqz && OP_i32_eq < OP_i32_eqz
+               && OP_i64_trunc_sat_f64_u > OP_i32_eqz, "the numeric binary ops before the unary");
+static const uint8_t numeric[0xC5 - 0x45] = {
+#define B(code, name) [code - 0x45] = OP_##name
+#define U(code, name) [code - 0x45] = OP_##name
 	U(0x45, i32_eqz), B(0x46, i32_eq), B(0x47, i32_ne), B(0x48, i32_lt_s), B(0x49, i32_lt_u),
 	B(0x4A, i32_gt_s), B(0x4B, i32_gt_u), B(0x4C, i32_le_s), B(0x4D, i32_le_u),
 	B(0x4E, i32_ge_s), B(0x4F, i32_ge_u),
@@ -818,28 +821,32 @@ static const uint8_t trunc_sat[8] = {
  * lower_load emits. */
 _Static_assert(OP_i64_ge_u_i < 256, "op numbers are kept in bytes");
 
-/* The immediate form of each binary op that has one (0: none; no binary op
- * is op 0). A table, since every binary op of every body asks. */
-
-static const uint8_t imm_form[OP_COUNT] = {
-	[OP_i32_add] = OP_i32_add_i, [OP_i32_sub] = OP_i32_sub_i, [OP_i32_mul] = OP_i32_mul_i,
-	[OP_i32_and] = OP_i32_and_i, [OP_i32_or] = OP_i32_or_i, [OP_i32_xor] = OP_i32_xor_i,
-	[OP_i32_shl] = OP_i32_shl_i, [OP_i32_shr_s] = OP_i32_shr_s_i, [OP_i32_shr_u] = OP_i32_shr_u_i,
-	[OP_i32_rotl] = OP_i32_rotl_i, [OP_i32_rotr] = OP_i32_rotr_i,
-	[OP_i32_eq] = OP_i32_eq_i, [OP_i32_ne] = OP_i32_ne_i, [OP_i32_lt_s] = OP_i32_lt_s_i,
-	[OP_i32_lt_u] = OP_i32_lt_u_i, [OP_i32_gt_s] = OP_i32_gt_s_i, [OP_i32_gt_u] = OP_i32_gt_u_i,
-	[OP_i32_le_s] = OP_i32_le_s_i, [OP_i32_le_u] = OP_i32_le_u_i, [OP_i32_ge_s] = OP_i32_ge_s_i,
-	[OP_i32_ge_u] = OP_i32_ge_u_i, [OP_i64_add] = OP_i64_add_i, [OP_i64_sub] = OP_i64_sub_i,
-	[OP_i64_and] = OP_i64_and_i, [OP_i64_shl] = OP_i64_shl_i, [OP_i64_shr_s] = OP_i64_shr_s_i,
-	[OP_i64_shr_u] = OP_i64_shr_u_i, [OP_i64_eq] = OP_i64_eq_i, [OP_i64_ne] = OP_i64_ne_i,
-	[OP_i64_lt_s] = OP_i64_lt_s_i, [OP_i64_lt_u] = OP_i64_lt_u_i, [OP_i64_gt_s] = OP_i64_gt_s_i,
-	[OP_i64_gt_u] = OP_i64_gt_u_i, [OP_i64_le_s] = OP_i64_le_s_i, [OP_i64_le_u] = OP_i64_le_u_i,
-	[OP_i64_ge_s] = OP_i64_ge_s_i, [OP_i64_ge_u] = OP_i64_ge_u_i,
+/* The immediate form of each binary op that has one (0: none), by its
+ * distance from i32_eq, the first binary op. A table, since every binary
+ * op of every body asks. */
+#define I_(o) [OP_##o - OP_i32_eq]
+static const uint8_t imm_form[OP_i64_rotr - OP_i32_eq + 1] = {
+	I_(i32_add) = OP_i32_add_i, I_(i32_sub) = OP_i32_sub_i, I_(i32_mul) = OP_i32_mul_i,
+	I_(i32_and) = OP_i32_and_i, I_(i32_or) = OP_i32_or_i, I_(i32_xor) = OP_i32_xor_i,
+	I_(i32_shl) = OP_i32_shl_i, I_(i32_shr_s) = OP_i32_shr_s_i, I_(i32_shr_u) = OP_i32_shr_u_i,
+	I_(i32_rotl) = OP_i32_rotl_i, I_(i32_rotr) = OP_i32_rotr_i,
+	I_(i32_eq) = OP_i32_eq_i, I_(i32_ne) = OP_i32_ne_i, I_(i32_lt_s) = OP_i32_lt_s_i,
+	I_(i32_lt_u) = OP_i32_lt_u_i, I_(i32_gt_s) = OP_i32_gt_s_i, I_(i32_gt_u) = OP_i32_gt_u_i,
+	I_(i32_le_s) = OP_i32_le_s_i, I_(i32_le_u) = OP_i32_le_u_i, I_(i32_ge_s) = OP_i32_ge_s_i,
+	I_(i32_ge_u) = OP_i32_ge_u_i, I_(i64_add) = OP_i64_add_i, I_(i64_sub) = OP_i64_sub_i,
+	I_(i64_and) = OP_i64_and_i, I_(i64_shl) = OP_i64_shl_i, I_(i64_shr_s) = OP_i64_shr_s_i,
+	I_(i64_shr_u) = OP_i64_shr_u_i, I_(i64_eq) = OP_i64_eq_i, I_(i64_ne) = OP_i64_ne_i,
+	I_(i64_lt_s) = OP_i64_lt_s_i, I_(i64_lt_u) = OP_i64_lt_u_i, I_(i64_gt_s) = OP_i64_gt_s_i,
+	I_(i64_gt_u) = OP_i64_gt_u_i, I_(i64_le_s) = OP_i64_le_s_i, I_(i64_le_u) = OP_i64_le_u_i,
+	I_(i64_ge_s) = OP_i64_ge_s_i, I_(i64_ge_u) = OP_i64_ge_u_i,
 };
+
+#undef I_
 
 static enum op immediate_form(enum op op)
 {
-	return imm_form[op] ? (enum op)imm_form[op] : OP_COUNT;
+	unsigned k = op - OP_i32_eq;
+	return k < sizeof imm_form && imm_form[k] ? (enum op)imm_form[k] : OP_COUNT;
 }
 
 /* A binary op right after an op `from` of three operand cells (d x y)
@@ -1514,10 +1521,11 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		}
 		default:
 			if (op >= 0x45 && op <= 0xC4) {
-				if (numeric[op - 0x45].unary)
-					lower_unary(L, (enum op)numeric[op - 0x45].op);
+				enum op nop = (enum op)numeric[op - 0x45];
+				if (nop >= OP_i32_eqz || nop == OP_mov)
+					lower_unary(L, nop);
 				else
-					lower_binary(L, (enum op)numeric[op - 0x45].op);
+					lower_binary(L, nop);
 			} else if (op >= OP_FC(0) && op <= OP_FC(7)) {
 				lower_unary(L, (enum op)trunc_sat[op - OP_FC(0)]);
 			} else {
