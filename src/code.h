@@ -79,6 +79,7 @@ struct lowered {
 	X(br_eq_i) X(br_ne_i) X(br_lt_s_i) X(br_lt_u_i) X(br_gt_s_i) X(br_gt_u_i) \
 	S(br_le_s_i) S(br_le_u_i) S(br_ge_s_i) S(br_ge_u_i) \
 	X(add_i_br_ne_i)   /* d a imm k rel cost fcost: d = a + imm, jump if d != k */ \
+	X(and_i_br_ne)     /* d a imm b rel cost fcost: d = a & imm, jump if d != b */ \
 	X(br_table)        /* a n (rel cost)*(n+1): last is the default */ \
 	X(ret) \
 	X(ret_1)           /* a: return the one result in a */ \

@@ -620,6 +620,12 @@ dispatch:
 		R(1).u32 = v;
 		BRANCH(v != pc[4].s, 5);
 	}
+	/* A masked value compared with another (zlib's hash chains). */
+	OP(and_i_br_ne) {
+		uint32_t v = R(2).u32 & pc[3].s;
+		R(1).u32 = v;
+		BRANCH(v != R(4).u32, 5);
+	}
 	OP(br_table) {
 		uint32_t i = R(1).u32, n = pc[2].s;
 		const cell *t = pc + 3 + 2 * (i < n ? i : n);

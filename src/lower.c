@@ -733,6 +733,13 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 			/* i += imm; i != n: one op, which keeps the add's
 			 * operand cells (d a imm). */
 			at = emit_over(L, k, OP_add_i_br_ne_i, 3, false);
+		} else if (op == OP_i32_ne && L->last_op == OP_i32_and_i && k + 4 == L->ncells
+		           && (L->code[k + 1].s == c.a || L->code[k + 1].s == c.b)) {
+			/* (x & imm) != y, the and just before: one op, which
+			 * keeps the and's cells (d x imm) and still writes d. */
+			if (L->code[k + 1].s != c.a)
+				c.b = c.a;
+			at = emit_over(L, k, OP_and_i_br_ne, 3, false);
 		} else {
 			at = emit(L, compare_branch(op));
 			if (compare_swaps(op)) {

@@ -9,7 +9,8 @@
  * y ^ (x >> k) and y ^ (x rotl k) as one op each, a load from
  * c + (x << k) as one op, whose bounds check must still trap every
  * address past the memory, a product added (x * c + y) as one op, and a
- * loop's step and test (i += imm; br_if i) as one op, an f64 loaded and
+ * loop's step and test (i += imm; br_if i) as one op, a masked value's
+ * test against another (x & imm) != y as one op, an f64 loaded and
  * added as one op (bounds-checked), and a store of a constant as one op
  * that holds it. Where the last op
  * computes the result, it writes the result slot itself (the return's
@@ -110,6 +111,12 @@ static int64_t expect(const char *t, const char *op, int64_t c, int64_t x)
 			return (int32_t)(uint32_t)(v ^ (v >> 32));
 		return (int32_t)(uint32_t)(width == 4 ? v : v & ((1u << (8 * width)) - 1));
 	}
+	if (!strcmp(op, "andne") || !strcmp(op, "neand"))
+		return (u & (uint32_t)c) != u;
+	if (!strcmp(op, "andnet"))
+		return (u & (uint32_t)c) != u ? 1 : (int32_t)(u & (uint32_t)c);
+	if (!strcmp(op, "andeq"))
+		return (u & (uint32_t)c) == u;
 	if (!strncmp(op, "addload_", 8)) {
 		/* the f64 at x + 4 plus x, in the order of the name */
 		uint64_t ea8 = (uint64_t)u + 4;
@@ -187,7 +194,7 @@ static void test_immforms(void)
 			calls++;
 		}
 	}
-	CHECK(forms >= 571, "only %u exports in immforms.wasm", forms);
+	CHECK(forms >= 599, "only %u exports in immforms.wasm", forms);
 	printf("immforms: %u forms, %u calls\n", forms, calls);
 	ep_store_free(s);
 	ep_module_free(m);

@@ -5,7 +5,9 @@
 ;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
 ;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
 ;; xored with x (either side), x * c + x (the product on either side),
-;; the f64 at x + 4 plus x (loaded on either side);
+;; the f64 at x + 4 plus x (loaded on either side), (x & c) != x as a
+;; br_if (either side; andnet: the and kept in a local, which the branch
+;; not taken returns) and (x & c) == x as an if;
 ;; last (they write the memory the loads read), the constant c stored at
 ;; x + 4 by each store and read back (_c), or only its first byte (_t: a
 ;; store past the end must trap itself).
@@ -426,6 +428,34 @@
   (func (export "i32 add_mul 65599 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65599)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
   (func (export "i32 mul_add -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 0)))
   (func (export "i32 add_mul -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+  (func (export "i32 andne 0 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const 0)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand 0 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const 0))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq 0 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const 0)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet 0 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const 0))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne 1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const 1)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand 1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const 1))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq 1 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const 1)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet 1 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const 1))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne 255 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const 255)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand 255 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const 255))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq 255 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const 255)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet 255 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const 255))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne -256 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const -256)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand -256 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const -256))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq -256 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const -256)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet -256 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const -256))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne 2147483647 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const 2147483647)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand 2147483647 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const 2147483647))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq 2147483647 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const 2147483647)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet 2147483647 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const 2147483647))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne -2147483648 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const -2147483648)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand -2147483648 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const -2147483648))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq -2147483648 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const -2147483648)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet -2147483648 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const -2147483648))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 andne -1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (i32.and (local.get 0) (i32.const -1)) (local.get 0)) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 neand -1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const -1))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 andeq -1 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const -1)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 andnet -1 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const -1))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
   (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
