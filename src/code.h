@@ -80,6 +80,7 @@ struct lowered {
 	S(br_le_s_i) S(br_le_u_i) S(br_ge_s_i) S(br_ge_u_i) \
 	X(add_i_br_ne_i)   /* d a imm k rel cost fcost: d = a + imm, jump if d != k */ \
 	X(and_i_br_ne)     /* d a imm b rel cost fcost: d = a & imm, jump if d != b */ \
+	X(and_i_br_unless) /* d a imm rel cost fcost: d = a & imm, jump if d == 0 */ \
 	X(br_table)        /* a n (rel cost)*(n+1): last is the default */ \
 	X(ret) \
 	X(ret_1)           /* a: return the one result in a */ \

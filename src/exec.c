@@ -626,6 +626,12 @@ dispatch:
 		R(1).u32 = v;
 		BRANCH(v != R(4).u32, 5);
 	}
+	/* A bit test, if (x & imm) { ... } (SQLite, Lua). */
+	OP(and_i_br_unless) {
+		uint32_t v = R(2).u32 & pc[3].s;
+		R(1).u32 = v;
+		BRANCH(!v, 4);
+	}
 	OP(br_table) {
 		uint32_t i = R(1).u32, n = pc[2].s;
 		const cell *t = pc + 3 + 2 * (i < n ? i : n);

@@ -723,7 +723,12 @@ static size_t emit_cond_jump(lower *L, cond c, bool when_true, size_t *rel)
 	} else if (!when_true) {
 		op = compare_inverse(op);
 	}
-	if (op == OP_COUNT || op == OP_i32_eqz) {
+	if ((op == OP_COUNT || op == OP_i32_eqz) && !when_true && L->last_op == OP_i32_and_i
+	    && k + 4 == L->ncells && L->code[k + 1].s == c.a) {
+		/* Jump when a bit test just before found no bit: one op,
+		 * which keeps the and's cells (d x imm) and still writes d. */
+		at = emit_over(L, k, OP_and_i_br_unless, 3, false);
+	} else if (op == OP_COUNT || op == OP_i32_eqz) {
 		at = emit(L, when_true ? OP_br_if : OP_br_unless);
 		put(L, c.a);
 	} else {

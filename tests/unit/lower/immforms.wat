@@ -7,7 +7,9 @@
 ;; xored with x (either side), x * c + x (the product on either side),
 ;; the f64 at x + 4 plus x (loaded on either side), (x & c) != x as a
 ;; br_if (either side; andnet: the and kept in a local, which the branch
-;; not taken returns) and (x & c) == x as an if;
+;; not taken returns) and (x & c) == x as an if, x & c as an if's
+;; condition (bitsett: kept in a local the then arm returns) and as a
+;; br_if of its eqz;
 ;; last (they write the memory the loads read), the constant c stored at
 ;; x + 4 by each store and read back (_c), or only its first byte (_t: a
 ;; store past the end must trap itself).
@@ -456,6 +458,27 @@
   (func (export "i32 neand -1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.ne (local.get 0) (i32.and (local.get 0) (i32.const -1))) (br_if 0) (drop) (i32.const 0)))
   (func (export "i32 andeq -1 i") (param i32) (result i32) (i32.eq (i32.and (local.get 0) (i32.const -1)) (local.get 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
   (func (export "i32 andnet -1 b") (param i32) (result i32) (local i32) (block (result i32) (i32.const 1) (i32.ne (local.tee 1 (i32.and (local.get 0) (i32.const -1))) (local.get 0)) (br_if 0) (drop) (local.get 1)))
+  (func (export "i32 bitset 0 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const 0)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr 0 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const 0))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett 0 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const 0))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset 1 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const 1)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr 1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const 1))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett 1 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const 1))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset 255 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const 255)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr 255 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const 255))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett 255 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const 255))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset -256 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const -256)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr -256 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const -256))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett -256 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const -256))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset 2147483647 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const 2147483647)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr 2147483647 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const 2147483647))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett 2147483647 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const 2147483647))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset -2147483648 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const -2147483648)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr -2147483648 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const -2147483648))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett -2147483648 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const -2147483648))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 bitset -1 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const -1)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "i32 bitclr -1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const -1))) (br_if 0) (drop) (i32.const 0)))
+  (func (export "i32 bitsett -1 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const -1))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
   (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
