@@ -199,7 +199,10 @@ struct lowered {
 	/* an f64 loaded (as i64.load) only for the f64.add right after it: \
 	 * d a offset c, d = mem[a + offset] + c (_l: the loaded value is the \
 	 * left operand) or c + mem[a + offset] (_r) */ \
-	X(f64_add_load_l) X(f64_add_load_r)
+	X(f64_add_load_l) X(f64_add_load_r) \
+	/* an i32 loaded only for the i32.add_i right after it: d a offset imm, \
+	 * d = mem[a + offset] + imm */ \
+	X(i32_load_then_add_i)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

@@ -931,9 +931,12 @@ static void lower_binary(lower *L, enum op op)
 		uint32_t a = pop(L);
 		size_t j = L->last_op_pos;
 		bool fed = j + 4 == L->ncells && a == SLOT(L, L->h) && L->code[j + 1].s == a;
-		if (fed && imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i) {
-			/* A bit field: the shift's result only feeds this and. */
-			emit_over(L, j, OP_i32_shr_u_and_i, 3, true);
+		if (fed && ((imm_op == OP_i32_and_i && L->last_op == OP_i32_shr_u_i)
+		            || (imm_op == OP_i32_add_i && L->last_op == OP_i32_load))) {
+			/* A bit field, the shift's result only feeding this and;
+			 * a value loaded only for this add. */
+			emit_over(L, j, imm_op == OP_i32_and_i ? OP_i32_shr_u_and_i
+			                : OP_i32_load_then_add_i, 3, true);
 			put(L, imm);
 			return;
 		}

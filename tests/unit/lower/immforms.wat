@@ -5,7 +5,8 @@
 ;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
 ;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
 ;; xored with x (either side), x * c + x (the product on either side),
-;; the f64 at x + 4 plus x (loaded on either side), (x & c) != x as a
+;; the i32 at x + 4 plus and minus c, the f64 at x + 4 plus x (loaded on
+;; either side), (x & c) != x as a
 ;; br_if (either side; andnet: the and kept in a local, which the branch
 ;; not taken returns) and (x & c) == x as an if, x & c as an if's
 ;; condition (bitsett: kept in a local the then arm returns) and as a
@@ -479,6 +480,22 @@
   (func (export "i32 bitset -1 i") (param i32) (result i32) (i32.and (local.get 0) (i32.const -1)) (if (result i32) (then (i32.const 1)) (else (i32.const 0))))
   (func (export "i32 bitclr -1 b") (param i32) (result i32) (block (result i32) (i32.const 1) (i32.eqz (i32.and (local.get 0) (i32.const -1))) (br_if 0) (drop) (i32.const 0)))
   (func (export "i32 bitsett -1 i") (param i32) (result i32) (local i32) (local.tee 1 (i32.and (local.get 0) (i32.const -1))) (if (result i32) (then (local.get 1)) (else (i32.const -7))))
+  (func (export "i32 loadadd 0 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 0)))
+  (func (export "i32 loadsub 0 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 0)))
+  (func (export "i32 loadadd 1 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 1)))
+  (func (export "i32 loadsub 1 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 1)))
+  (func (export "i32 loadadd -1 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const -1)))
+  (func (export "i32 loadsub -1 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const -1)))
+  (func (export "i32 loadadd 100 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 100)))
+  (func (export "i32 loadsub 100 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 100)))
+  (func (export "i32 loadadd 65528 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 65528)))
+  (func (export "i32 loadsub 65528 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 65528)))
+  (func (export "i32 loadadd 65531 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 65531)))
+  (func (export "i32 loadsub 65531 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 65531)))
+  (func (export "i32 loadadd -2147483648 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const -2147483648)))
+  (func (export "i32 loadsub -2147483648 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const -2147483648)))
+  (func (export "i32 loadadd 2147483647 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 2147483647)))
+  (func (export "i32 loadsub 2147483647 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 2147483647)))
   (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
