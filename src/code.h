@@ -196,6 +196,9 @@ struct lowered {
 	/* an i32.shl, shr_u or rotl by imm whose result only feeds the i32.xor \
 	 * right after it: d a imm c, d = (a op imm) ^ c */ \
 	X(i32_xor_shl_i) X(i32_xor_shr_u_i) X(i32_xor_rotl_i) \
+	/* an i32.xor whose result only feeds the i32.xor right after it: \
+	 * d a b c, d = a ^ b ^ c */ \
+	X(i32_xor3) \
 	/* an f64 loaded (as i64.load) only for the f64.add right after it: \
 	 * d a offset c, d = mem[a + offset] + c (_l: the loaded value is the \
 	 * left operand) or c + mem[a + offset] (_r) */ \

@@ -1161,6 +1161,11 @@ do_ret:
 		pc += 5;
 		NEXT();
 	}
+	OP(i32_xor3) {
+		R(1).u32 = R(2).u32 ^ R(3).u32 ^ R(4).u32;
+		pc += 5;
+		NEXT();
+	}
 	/* An f64 loaded and added: the order of the operands is kept, so
 	 * that a NaN comes from the one it would. */
 #define ADD_LOADED(name, sum)                                                 \

@@ -892,7 +892,7 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 /* The op a binary op becomes with the op that fed it (fuse_last), or
  * OP_COUNT: f64.add of an f64.mul's product or of a value loaded; i32.add of an i32.shl by a
  * constant (an index scaled to an address) or of a product; i32.xor of a
- * shift or rotation by a constant (hashes, checksums). */
+ * shift or rotation by a constant, or of another xor (hashes, checksums). */
 static enum op fed_by(enum op last, enum op op)
 {
 	switch (last) {
@@ -908,6 +908,8 @@ static enum op fed_by(enum op last, enum op op)
 		return op == OP_i32_xor ? OP_i32_xor_shr_u_i : OP_COUNT;
 	case OP_i32_rotl_i:
 		return op == OP_i32_xor ? OP_i32_xor_rotl_i : OP_COUNT;
+	case OP_i32_xor:
+		return op == OP_i32_xor ? OP_i32_xor3 : OP_COUNT;
 	default:
 		return OP_COUNT;
 	}

@@ -4,7 +4,8 @@
 ;; fuses (shl_shr_s: c = 100 k1 + k2), and loads from 64 + (x << c) + 4 in a
 ;; memory whose byte i is 7 i + 3 (i < 256), else 0, and loops counting down
 ;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
-;; xored with x (either side), x * c + x (the product on either side),
+;; xored with x (either side), x ^ c ^ (x + 12345) (the first xor on
+;; either side), x * c + x (the product on either side),
 ;; the i32 at x + 4 plus and minus c, the f64 at x + 4 plus x (loaded on
 ;; either side), (x & c) != x as a
 ;; br_if (either side; andnet: the and kept in a local, which the branch
@@ -496,6 +497,16 @@
   (func (export "i32 loadsub -2147483648 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const -2147483648)))
   (func (export "i32 loadadd 2147483647 v") (param i32) (result i32) (i32.add (i32.load offset=4 (local.get 0)) (i32.const 2147483647)))
   (func (export "i32 loadsub 2147483647 v") (param i32) (result i32) (i32.sub (i32.load offset=4 (local.get 0)) (i32.const 2147483647)))
+  (func (export "i32 xor3 0 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 0)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "i32 xor3r 0 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 0)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "i32 xor3 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 1)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "i32 xor3r 1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 1)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "i32 xor3 -1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -1)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "i32 xor3r -1 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -1)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "i32 xor3 65599 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 65599)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "i32 xor3r 65599 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 65599)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "i32 xor3 -2147483648 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -2147483648)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "i32 xor3r -2147483648 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -2147483648)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
   (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
