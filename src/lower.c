@@ -779,7 +779,7 @@ static void block_type(lower *L, const insn *in, uint32_t *np, uint32_t *nr)
 
 /* Opcodes 0x45..0xC4: the internal op. A mov for the reinterpretations
  * (bits are kept as they are in the slot). The unary ops are the mov and
- * those from i32_eqz on (code.h's order). */
+ * those from i32_eqz on (code.h's order); B and U only say which. */
 _Static_assert(OP_mov < OP_i32_eqz && OP_f64_copysign < OP_i32_eqz && OP_i32_eq < OP_i32_eqz
                && OP_i64_trunc_sat_f64_u > OP_i32_eqz, "the numeric binary ops before the unary");
 static const uint8_t numeric[0xC5 - 0x45] = {
@@ -890,9 +890,10 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 }
 
 /* The op a binary op becomes with the op that fed it (fuse_last), or
- * OP_COUNT: f64.add of an f64.mul's product or of a value loaded; i32.add of an i32.shl by a
- * constant (an index scaled to an address) or of a product; i32.xor of a
- * shift or rotation by a constant, or of another xor (hashes, checksums). */
+ * OP_COUNT: f64.add of an f64.mul's product or of a value loaded; i32.add
+ * of an i32.shl by a constant (an index scaled to an address) or of a
+ * product; i32.xor of a shift or rotation by a constant, or of another
+ * xor (hashes, checksums). */
 static enum op fed_by(enum op last, enum op op)
 {
 	switch (last) {
