@@ -184,7 +184,10 @@ static void test_immforms(void)
 			FATAL("export name not T OP C FORM", buf);
 		bool wide = strcmp(t, "i64") == 0;
 		int64_t lo = wide ? INT64_MIN : INT32_MIN, hi = wide ? INT64_MAX : INT32_MAX;
-		int64_t xs[] = { c - 2, c - 1, c, c + 1, c + 2, lo, lo + 1, hi - 1, hi, -1, 0, 1 };
+		/* around c, wrapping (a constant may be INT64_MAX) */
+		uint64_t uc = (uint64_t)c;
+		int64_t xs[] = { (int64_t)(uc - 2), (int64_t)(uc - 1), c, (int64_t)(uc + 1),
+		                 (int64_t)(uc + 2), lo, lo + 1, hi - 1, hi, -1, 0, 1 };
 		ep_extern x;
 		if (!ep_instance_export(inst, buf, strlen(buf), &x) || x.kind != EP_EXTERN_FUNC)
 			FATAL("no function", buf);
