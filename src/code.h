@@ -204,8 +204,9 @@ struct lowered {
 	 * left operand) or c + mem[a + offset] (_r) */ \
 	X(f64_add_load_l) X(f64_add_load_r) \
 	/* an i32 loaded only for the i32.add_i right after it: d a offset imm, \
-	 * d = mem[a + offset] + imm */ \
-	X(i32_load_then_add_i)
+	 * d = mem[a + offset] + imm; or for the i32.add right after it: \
+	 * d a offset c, d = mem[a + offset] + c */ \
+	X(i32_load_then_add_i) X(i32_add_load)
 
 enum op {
 #define EP_OP_ENUM(name) OP_##name,

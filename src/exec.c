@@ -766,15 +766,20 @@ do_ret:
 		LOAD_FROM(R(4).u32 + (R(2).u32 << (pc[3].s & 31)), pc[5].s,   \
 		          width, field, ctype, 6);                            \
 	}
-	/* A counter or a pointer in memory, read and stepped (bzip2, mujs). */
-	OP(i32_load_then_add_i) {
-		MEM_EA(R(2), pc[3].s, 4, ea);
-		uint32_t v;
-		memcpy(&v, mbase + ea, 4);
-		R(1).u32 = v + pc[4].s;
-		pc += 5;
-		NEXT();
+	/* A value loaded and used at once: a counter or a pointer stepped
+	 * (bzip2, mujs), a word added (bzip2, SQLite). */
+#define LOADED(name, value)                                                   \
+	OP(name) {                                                            \
+		MEM_EA(R(2), pc[3].s, 4, ea);                                 \
+		uint32_t v;                                                   \
+		memcpy(&v, mbase + ea, 4);                                    \
+		R(1).u32 = value;                                             \
+		pc += 5;                                                      \
+		NEXT();                                                       \
 	}
+	LOADED(i32_load_then_add_i, v + pc[4].s)
+	LOADED(i32_add_load, v + R(4).u32)
+#undef LOADED
 	LOAD_SHL(i32_load, 4, u32, uint32_t)
 	LOAD_SHL(i32_load8_u, 1, u32, uint8_t)
 	LOAD_SHL(i32_load16_u, 2, u32, uint16_t)

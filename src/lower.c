@@ -891,9 +891,9 @@ static bool fuse_last(lower *L, enum op from, enum op to, bool sided)
 
 /* The op a binary op becomes with the op that fed it (fuse_last), or
  * OP_COUNT: f64.add of an f64.mul's product or of a value loaded; i32.add
- * of an i32.shl by a constant (an index scaled to an address) or of a
- * product; i32.xor of a shift or rotation by a constant, or of another
- * xor (hashes, checksums). */
+ * of an i32.shl by a constant (an index scaled to an address), of a
+ * product or of a value loaded; i32.xor of a shift or rotation by a
+ * constant, or of another xor (hashes, checksums). */
 static enum op fed_by(enum op last, enum op op)
 {
 	switch (last) {
@@ -901,6 +901,8 @@ static enum op fed_by(enum op last, enum op op)
 		return op == OP_f64_add ? OP_f64_muladd_l : OP_COUNT;
 	case OP_i64_load:   /* f64.load's bits */
 		return op == OP_f64_add ? OP_f64_add_load_l : OP_COUNT;
+	case OP_i32_load:
+		return op == OP_i32_add ? OP_i32_add_load : OP_COUNT;
 	case OP_i32_mul:
 		return op == OP_i32_add ? OP_i32_add_mul : OP_COUNT;
 	case OP_i32_shl_i:

@@ -6,8 +6,8 @@
 ;; to 0 ((x & 63) | 1 turns, 3 a turn), x shifted or rotated by c and
 ;; xored with x (either side), x ^ c ^ (x + 12345) (the first xor on
 ;; either side), x * c + x (the product on either side),
-;; the i32 at x + 4 plus and minus c, the f64 at x + 4 plus x (loaded on
-;; either side), (x & c) != x as a
+;; the i32 at x + 4 plus and minus c, and plus c in a local (loaded on
+;; either side), the f64 at x + 4 plus x (loaded on either side), (x & c) != x as a
 ;; br_if (either side; andnet: the and kept in a local, which the branch
 ;; not taken returns) and (x & c) == x as an if, x & c as an if's
 ;; condition (bitsett: kept in a local the then arm returns) and as a
@@ -507,6 +507,20 @@
   (func (export "i32 xor3r 65599 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const 65599)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
   (func (export "i32 xor3 -2147483648 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -2147483648)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
   (func (export "i32 xor3r -2147483648 v") (param i32) (result i32) (local i32 i32) (local.set 1 (i32.const -2147483648)) (local.set 2 (i32.add (local.get 0) (i32.const 12345))) (i32.xor (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "i32 loadaddl 0 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 0)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr 0 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 0)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl 1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 1)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr 1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 1)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl -1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -1)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr -1 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -1)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl 100 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 100)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr 100 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 100)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl 65528 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65528)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr 65528 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65528)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl 65531 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65531)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr 65531 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const 65531)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+  (func (export "i32 loadaddl -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32 loadaddr -2147483648 v") (param i32) (result i32) (local i32) (local.set 1 (i32.const -2147483648)) (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
   (func (export "i32 addload_l 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_r 0 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (local.get 1) (f64.load offset=4 (local.get 0))))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
   (func (export "i32 addload_l 100 v") (param i32) (result i32) (local f64 i64) (local.set 1 (f64.convert_i32_s (local.get 0))) (local.set 2 (i64.reinterpret_f64 (f64.add (f64.load offset=4 (local.get 0)) (local.get 1)))) (i32.xor (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32)))))
