@@ -766,20 +766,20 @@ do_ret:
 		LOAD_FROM(R(4).u32 + (R(2).u32 << (pc[3].s & 31)), pc[5].s,   \
 		          width, field, ctype, 6);                            \
 	}
-	/* A value loaded and used at once: a counter or a pointer stepped
-	 * (bzip2, mujs), a word added (bzip2, SQLite). */
-#define LOADED(name, value)                                                   \
+	/* A value loaded and used at once (d a offset x): a counter or a
+	 * pointer stepped (bzip2, mujs), a word added (bzip2, SQLite); the
+	 * f64 adds below use it too. */
+#define LOADED(name, width, ctype, field, value)                              \
 	OP(name) {                                                            \
-		MEM_EA(R(2), pc[3].s, 4, ea);                                 \
-		uint32_t v;                                                   \
-		memcpy(&v, mbase + ea, 4);                                    \
-		R(1).u32 = value;                                             \
+		MEM_EA(R(2), pc[3].s, width, ea);                             \
+		ctype v;                                                      \
+		memcpy(&v, mbase + ea, width);                                \
+		R(1).field = value;                                           \
 		pc += 5;                                                      \
 		NEXT();                                                       \
 	}
-	LOADED(i32_load_then_add_i, v + pc[4].s)
-	LOADED(i32_add_load, v + R(4).u32)
-#undef LOADED
+	LOADED(i32_load_then_add_i, 4, uint32_t, u32, v + pc[4].s)
+	LOADED(i32_add_load, 4, uint32_t, u32, v + R(4).u32)
 	LOAD_SHL(i32_load, 4, u32, uint32_t)
 	LOAD_SHL(i32_load8_u, 1, u32, uint8_t)
 	LOAD_SHL(i32_load16_u, 2, u32, uint16_t)
@@ -1173,18 +1173,9 @@ do_ret:
 	}
 	/* An f64 loaded and added: the order of the operands is kept, so
 	 * that a NaN comes from the one it would. */
-#define ADD_LOADED(name, sum)                                                 \
-	OP(name) {                                                            \
-		MEM_EA(R(2), pc[3].s, 8, ea);                                 \
-		double v;                                                     \
-		memcpy(&v, mbase + ea, 8);                                    \
-		R(1).f64 = sum;                                               \
-		pc += 5;                                                      \
-		NEXT();                                                       \
-	}
-	ADD_LOADED(f64_add_load_l, v + R(4).f64)
-	ADD_LOADED(f64_add_load_r, R(4).f64 + v)
-#undef ADD_LOADED
+	LOADED(f64_add_load_l, 8, double, f64, v + R(4).f64)
+	LOADED(f64_add_load_r, 8, double, f64, R(4).f64 + v)
+#undef LOADED
 	BIN(f64_sub, f64, f64, x - y)
 	BIN(f64_mul, f64, f64, x * y)
 	BIN(f64_div, f64, f64, x / y)
