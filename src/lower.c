@@ -173,9 +173,9 @@ static void put_target(lower *L)
 }
 
 #if defined(__GNUC__)
-__attribute__((noinline))
+__attribute__((always_inline))
 #endif
-static size_t emit(lower *L, enum op op)
+static inline size_t emit_op(lower *L, enum op op)
 {
 	size_t at = L->ncells;
 	put(L, L->handlers.base ? EP_HANDLER_CELL(L->handlers.base + L->handlers.offsets[op],
@@ -187,6 +187,14 @@ static size_t emit(lower *L, enum op op)
 	L->last_op_pos = at;
 	L->last_op = op;
 	return at;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t emit(lower *L, enum op op)
+{
+	return emit_op(L, op);
 }
 
 /* Takes back the last instruction emitted (a peephole folded it into the
@@ -213,13 +221,6 @@ static void put64(lower *L, uint64_t v)
 		memcpy(&L->code[at], &v, 8);
 }
 
-/* Emits the destination operand of a result-producing instruction and
- * remembers it, so a following local.set can redirect it. */
-static void put_dst(lower *L, uint32_t slot)
-{
-	L->last_dst = L->ncells;
-	put(L, slot);
-}
 
 /* ---- the compile-time operand stack ---- */
 
@@ -241,6 +242,22 @@ static uint32_t push_result(lower *L)
 	uint32_t slot = SLOT(L, L->h);
 	push_slot(L, slot);
 	return slot;
+}
+
+/* Emits op and its destination operand, a fresh stack slot pushed as the
+ * result, and remembers the cell, so a following local.set can redirect
+ * it. One call for what most instructions emit first. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t emit_res(lower *L, enum op op)
+{
+	size_t at = emit_op(L, op);
+	uint32_t slot = SLOT(L, L->h);
+	push_slot(L, slot);
+	L->last_dst = L->ncells;
+	put(L, slot);
+	return at;
 }
 
 static uint32_t pop(lower *L)
@@ -575,18 +592,14 @@ __attribute__((noinline))
 #endif
 static enum op compare_inverse(enum op op)
 {
-	static const struct { uint8_t op, inv; } pairs[] = {
-		{ OP_i32_eq, OP_i32_ne }, { OP_i32_lt_s, OP_i32_ge_s }, { OP_i32_lt_u, OP_i32_ge_u },
-		{ OP_i32_gt_s, OP_i32_le_s }, { OP_i32_gt_u, OP_i32_le_u },
-		{ OP_i32_eq_i, OP_i32_ne_i }, { OP_i32_lt_s_i, OP_i32_ge_s_i }, { OP_i32_lt_u_i, OP_i32_ge_u_i },
-		{ OP_i32_gt_s_i, OP_i32_le_s_i }, { OP_i32_gt_u_i, OP_i32_le_u_i },
-	};
-	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		if (pairs[i].op == op)
-			return (enum op)pairs[i].inv;
-		if (pairs[i].inv == op)
-			return (enum op)pairs[i].op;
-	}
+	/* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u: each one's negation */
+	static const uint8_t inv[] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
+	_Static_assert(OP_i32_ge_u - OP_i32_eq == 9 && OP_i32_ge_u_i - OP_i32_eq_i == 9,
+	               "the i32 comparisons in wasm's order, with and without an immediate");
+	if (op >= OP_i32_eq && op <= OP_i32_ge_u)
+		return (enum op)(OP_i32_eq + inv[op - OP_i32_eq]);
+	if (op >= OP_i32_eq_i && op <= OP_i32_ge_u_i)
+		return (enum op)(OP_i32_eq_i + inv[op - OP_i32_eq_i]);
 	return OP_COUNT;
 }
 
@@ -951,13 +964,12 @@ static void lower_binary(lower *L, enum op op)
 			 * built without sign-extension ops extends a short or a
 			 * byte, one op that is. */
 			uint32_t x = L->code[j + 2].s;
-			emit_over(L, j, imm == 16 ? OP_i32_extend16_s : OP_i32_extend8_s, 0, false);
-			put_dst(L, push_result(L));
+			L->ncells = j;
+			emit_res(L, imm == 16 ? OP_i32_extend16_s : OP_i32_extend8_s);
 			put(L, x);
 			return;
 		}
-		emit(L, imm_op);
-		put_dst(L, push_result(L));
+		emit_res(L, imm_op);
 		put(L, a);
 		put(L, imm);
 		return;
@@ -970,8 +982,7 @@ static void lower_binary(lower *L, enum op op)
 		b = t;
 		op = mop;
 	}
-	emit(L, op);
-	put_dst(L, push_result(L));
+	emit_res(L, op);
 	put(L, a);
 	put(L, b);
 }
@@ -993,8 +1004,7 @@ static void lower_unary(lower *L, enum op op)
 		op = (enum op)(op + 2);
 	}
 	uint32_t a = pop(L);
-	emit(L, op);
-	put_dst(L, push_result(L));
+	emit_res(L, op);
 	put(L, a);
 }
 
@@ -1053,14 +1063,12 @@ static void lower_load(lower *L, enum op op, uint32_t offset)
 		: OP_COUNT;
 	if (add != OP_COUNT) {
 		/* The fused forms are in the order of the loads. */
-		emit(L, (enum op)((add == OP_i32_add ? OP_i32_load_add : OP_i32_load_addi)
+		emit_res(L, (enum op)((add == OP_i32_add ? OP_i32_load_add : OP_i32_load_addi)
 		                  + (op - OP_i32_load)));
-		put_dst(L, push_result(L));
 		put(L, x);
 		put(L, y);
 	} else {
-		emit(L, op);
-		put_dst(L, push_result(L));
+		emit_res(L, op);
 		put(L, a);
 	}
 	put(L, offset);
@@ -1115,8 +1123,17 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	uint32_t dead = 0;   /* nesting depth inside unreachable code */
 	insn in;
 	while (pos < end && !L->nomem && L->nctls > 0) {
-		if (insn_decode(m, &pos, end, &in, funcidx, L->err) != EP_OK)
+		const uint8_t *b = m->bytes + pos;
+		if (b[0] == 0x20 && b[1] < 0x80) {
+			/* local.get of a one-byte index, the commonest instruction,
+			 * without the decoder. The body is valid, so an end follows. */
+			in.op = 0x20;
+			in.a = b[1];
+			in.off = pos;
+			pos += 2;
+		} else if (insn_decode(m, &pos, end, &in, funcidx, L->err) != EP_OK) {
 			return L->err ? L->err->status : EP_ERR_MALFORMED;
+		}
 		ctl *c = &L->ctls[L->nctls - 1];
 		uint32_t op = in.op;
 
@@ -1329,8 +1346,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		case 0x1B: /* select */
 		case 0x1C: /* select t */ {
 			uint32_t cond = pop(L), b = pop(L), a = pop(L);
-			emit(L, OP_select);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_select);
 			put(L, cond);
 			put(L, a);
 			put(L, b);
@@ -1374,8 +1390,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x23: /* global.get */
-			emit(L, OP_global_get);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_global_get);
 			put(L, in.a);
 			break;
 		case 0x24: /* global.set */ {
@@ -1387,8 +1402,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		}
 		case 0x25: /* table.get */ {
 			uint32_t i = pop(L);
-			emit(L, OP_table_get);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_table_get);
 			put(L, in.a);
 			put(L, i);
 			break;
@@ -1425,15 +1439,13 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x3F: /* memory.size */
-			emit(L, OP_memory_size);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_memory_size);
 			break;
 		case 0x40: /* memory.grow */
 			lower_unary(L, OP_memory_grow);
 			break;
 		case 0x41: /* i32.const */ {
-			size_t k = emit(L, OP_const32);
-			put_dst(L, push_result(L));
+			size_t k = emit_res(L, OP_const32);
 			put(L, (uint32_t)in.imm);
 			L->last_const = k;
 			L->last_const_end = L->ncells;
@@ -1441,14 +1453,12 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x43: /* f32.const */
-			emit(L, OP_const32);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_const32);
 			put(L, (uint32_t)in.imm);
 			break;
 		case 0x42: /* i64.const */
 		case 0x44: /* f64.const */ {
-			size_t k = emit(L, OP_const64);
-			put_dst(L, push_result(L));
+			size_t k = emit_res(L, OP_const64);
 			put64(L, in.imm);
 			int64_t v = (int64_t)in.imm;
 			if (op == 0x42 && v >= INT32_MIN && v <= INT32_MAX) {
@@ -1459,15 +1469,13 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0xD0: /* ref.null */
-			emit(L, OP_ref_null);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_ref_null);
 			break;
 		case 0xD1: /* ref.is_null */
 			lower_unary(L, OP_ref_is_null);
 			break;
 		case 0xD2: /* ref.func */
-			emit(L, OP_ref_func);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_ref_func);
 			put(L, in.a);
 			break;
 		case OP_FC(8): /* memory.init */ {
@@ -1518,16 +1526,14 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		}
 		case OP_FC(15): /* table.grow */ {
 			uint32_t n = pop(L), v = pop(L);
-			emit(L, OP_table_grow);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_table_grow);
 			put(L, in.a);
 			put(L, v);
 			put(L, n);
 			break;
 		}
 		case OP_FC(16): /* table.size */
-			emit(L, OP_table_size);
-			put_dst(L, push_result(L));
+			emit_res(L, OP_table_size);
 			put(L, in.a);
 			break;
 		case OP_FC(17): /* table.fill */ {
