@@ -40,7 +40,6 @@ enum { K_FUNC, K_BLOCK, K_LOOP, K_IF, K_ELSE };
 
 typedef struct ctl {
 	uint8_t kind;
-	bool unreachable;
 	uint32_t base;            /* stack height below the block's params */
 	uint32_t nparams, nresults;
 	size_t label;             /* loop: cell index of the header */
@@ -92,6 +91,7 @@ typedef struct lower {
 	enum op last_op;
 	size_t prev_op_pos;       /* and of the one before it (SIZE_MAX: none) */
 	enum op prev_op;
+	bool dead;                /* the rest of the innermost block is unreachable */
 	bool nomem;
 } lower;
 
@@ -468,10 +468,14 @@ static bool push_ctl(lower *L, uint8_t kind, uint32_t nparams, uint32_t nresults
 	return true;
 }
 
+/* Only the innermost block's code can be unreachable: a block inside
+ * unreachable code is skipped, not pushed, so every enclosing block was
+ * reachable where its inner one began, and is again at the inner end
+ * (unless that end is unreachable, when this marks it so). */
 static void set_unreachable(lower *L)
 {
 	ctl *c = &L->ctls[L->nctls - 1];
-	c->unreachable = true;
+	L->dead = true;
 	L->h = c->base;
 	L->lazy_lo = L->h;
 	/* Nothing falls through from here. */
@@ -1108,6 +1112,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	L->last_op_pos = L->prev_op_pos = SIZE_MAX;
 	L->last_op = L->prev_op = OP_COUNT;
 	L->nomem = false;
+	L->dead = false;
 
 	push_ctl(L, K_FUNC, 0, ft->nresults);
 	emit(L, OP_fuel);
@@ -1122,7 +1127,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 	size_t pos = f->body_off, end = f->body_off + f->body_len;
 	uint32_t dead = 0;   /* nesting depth inside unreachable code */
 	insn in;
-	while (pos < end && !L->nomem && L->nctls > 0) {
+	while (pos < end && !L->nomem) {
 		const uint8_t *b = m->bytes + pos;
 		if (b[0] == 0x20 && b[1] < 0x80) {
 			/* local.get of a one-byte index, the commonest instruction,
@@ -1134,10 +1139,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 		} else if (insn_decode(m, &pos, end, &in, funcidx, L->err) != EP_OK) {
 			return L->err ? L->err->status : EP_ERR_MALFORMED;
 		}
-		ctl *c = &L->ctls[L->nctls - 1];
 		uint32_t op = in.op;
 
-		if (c->unreachable) {
+		if (L->dead) {
 			if (op == 0x02 || op == 0x03 || op == 0x04) {
 				dead++;
 				continue;
@@ -1194,7 +1198,8 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x05: /* else */ {
-			if (!c->unreachable) {
+			ctl *c = &L->ctls[L->nctls - 1];
+			if (!L->dead) {
 				materialize(L);
 				size_t jop = emit(L, OP_jmp);
 				size_t rel = L->ncells;
@@ -1204,7 +1209,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			}
 			c = &L->ctls[L->nctls - 1];
 			c->kind = K_ELSE;
-			c->unreachable = false;
+			L->dead = false;
 			dead = 0;
 			/* The params are back in their slots on the else path. */
 			L->h = c->base;
@@ -1217,8 +1222,9 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 			break;
 		}
 		case 0x0B: /* end */ {
+			ctl *c = &L->ctls[L->nctls - 1];
 			if (L->nctls == 1) {
-				if (!c->unreachable) {
+				if (!L->dead) {
 					return_values(L, c->nresults);
 					next_block(L);
 				}
@@ -1234,10 +1240,10 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 				L->nctls--;
 				break;
 			}
-			if (!c->unreachable)
+			if (!L->dead)
 				materialize(L);
 			L->last_dst = L->last_const = SIZE_MAX;
-			bool reachable = !c->unreachable || c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX;
+			bool reachable = !L->dead || c->fixups != UINT32_MAX || c->if_fix != SIZE_MAX;
 			L->h = c->base;
 			for (uint32_t i = 0; i < c->nresults; i++)
 				push_slot(L, SLOT(L, c->base + i));
@@ -1251,6 +1257,7 @@ static ep_status lower_func(lower *L, uint32_t funcidx)
 					land_here(L, c->if_op, c->if_fix);
 			}
 			L->nctls--;
+			L->dead = false;
 			if (!reachable)
 				set_unreachable(L);
 			break;
