@@ -586,6 +586,11 @@ static inline unsigned fast_insn(const uint8_t *b, uint32_t *a)
 	unsigned k = insn_fast[b[0]], n = 1;
 	if (k <= FAST_NONE)
 		return k;   /* 0 or a length of 1 */
+	if (b[1] < 0x80 && (k != FAST_MEMARG || b[2] < 0x80)) {
+		/* one-byte immediates, most of them */
+		*a = b[1];
+		return k == FAST_MEMARG ? 3 : 2;
+	}
 	for (unsigned imms = k == FAST_MEMARG ? 2 : 1; imms; imms--) {
 		uint32_t x = 0;
 		for (unsigned i = 0;; i++) {
