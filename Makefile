@@ -699,6 +699,7 @@ bench: $(B)/edgeplug
 	$(BENCH_RUN)
 bench-smoke: $(B)/edgeplug
 	$(BENCH_RUN) --smoke
+	@CC=cc sh tests/bench/qcount_test.sh build/bench
 
 # bench-compare: this tree's edgeplug against the one of commit BASE (issue
 # 12), built in a git worktree build/base-HASH (kept and reused), on every
@@ -706,6 +707,9 @@ bench-smoke: $(B)/edgeplug
 # (built by tests/programs/run.sh), interleaved, with callgrind counts;
 # results in build/bench-compare[/BOARD]/. bench-compare-smoke: one run on
 # tiny inputs, checks only. BASE_MAKE: extra make arguments for the old tree.
+# For a board, BENCH_ARGS=--qemu-count counts guest instructions under qemu
+# where x86-64 has callgrind (tests/bench/qcount.c; about 100 times slower
+# than the emulated runs, some 20 minutes more for rpi-zero).
 BASE ?= 32a44bf
 BASE_HASH = $(shell git rev-parse --verify --short=12 '$(BASE)^{commit}' 2>/dev/null)
 BASE_TREE = build/base-$(BASE_HASH)

@@ -20,7 +20,9 @@ machine hits both alike. Each side also runs once under callgrind on a
 smaller input (the same for both: 1/--cg-div of the reps, one unit of a
 program's session), whose instruction count does not depend on the load;
 conclusions should rest on those. Under --qemu there is no callgrind and
-only ratios mean anything.
+only ratios mean anything, unless --qemu-count counts the guest
+instructions of those same runs instead (qcount.c reading qemu's
+translation log: exact, but some 100 times slower than the emulated run).
 
 Output in --out (default build/bench-compare[/BOARD][/smoke]): report.md
 (the tables as printed), results.csv and compare.svg (before and after
@@ -206,6 +208,28 @@ def callgrind(valgrind, argv, out_file, cwd=None, stdin=None):
     return instr, p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
+def qemu_count(qcount, qemu, argv, fifo, cwd=None, stdin=None):
+    """(guest instructions, exit code, stdout bytes) of argv under qemu
+    (the prefix list qemu), counted by qcount from qemu's log in fifo."""
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    counter = subprocess.Popen([qcount, fifo], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(stdin or "/dev/null", "rb") as fin:
+        p = subprocess.run(qemu[:1] + ["-d", "in_asm,exec,nochain", "-D", fifo] + qemu[1:] + argv,
+                           cwd=cwd, stdin=fin, capture_output=True)
+    # A qemu that never opened its log leaves the counter waiting for a writer.
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass
+    out, err = counter.communicate()
+    os.unlink(fifo)
+    words = out.split()
+    instr = int(words[0]) if counter.returncode == 0 and words else None
+    return instr, p.returncode, p.stdout, p.stderr.decode(errors="replace") + err.decode(errors="replace")
+
+
 # ---------------------------------------------------------------- report
 
 def speedup(base, new):
@@ -291,6 +315,8 @@ def main(argv):
     ap.add_argument("--clang", default="clang")
     ap.add_argument("--host-cc", default="cc")
     ap.add_argument("--qemu", default="", help="prefix that runs board binaries (ratios only, no callgrind)")
+    ap.add_argument("--qemu-count", action="store_true",
+                    help="under --qemu: count guest instructions where callgrind would run (slow)")
     ap.add_argument("--programs", default="build/programs",
                     help="run.sh's build directory (build/programs): sources, wasm and native builds")
     ap.add_argument("--out", help="output directory (default build/bench-compare[/BOARD][/smoke])")
@@ -332,10 +358,17 @@ def main(argv):
     # A host trust store must not change what a run does (tests/lib.sh).
     os.environ["EDGEPLUG_TRUST_DIR"] = "/nonexistent/edgeplug-trusted.d"
 
-    use_cg = not args.no_callgrind and not args.qemu
+    use_cg = not args.no_callgrind and (not args.qemu or args.qemu_count)
     cg_note = ""
-    if args.qemu:
-        cg_note = "no callgrind under qemu"
+    if args.qemu and args.qemu_count:
+        qcount = os.path.join(obj, "qcount")
+        p = subprocess.run(shlex.split(args.host_cc) + ["-O2", "-o", qcount, os.path.join(HERE, "qcount.c")],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"bench-compare: cannot build qcount.c with {args.host_cc}:\n{p.stderr}", file=sys.stderr)
+            return 2
+    elif args.qemu:
+        cg_note = "no callgrind under qemu (--qemu-count counts them)"
     elif args.no_callgrind:
         cg_note = "callgrind not run (--no-callgrind)"
     elif subprocess.run(shlex.split(args.valgrind) + ["--version"], capture_output=True).returncode != 0:
@@ -420,7 +453,7 @@ def main(argv):
             print(f"  {name:<11} {'FAILED' if broken else 'ok'}")
             sys.stdout.flush()
             if use_cg and (not smoke or wi == 0):
-                cref = bench.run_once([b["native"], str(creps)], tmp)
+                cref = bench.run_once(q + [b["native"], str(creps)], tmp)
 
                 def cg_check(rc, so, want=bench.parse_checksum("plain", cref.out)):
                     got = bench.parse_checksum("edgeplug", so.decode(errors="replace")) if rc == 0 else None
@@ -543,13 +576,17 @@ def main(argv):
     # ---- callgrind, two at a time: counts do not depend on the load
     instr = {}
     if cg_jobs:
-        print(f"callgrind: {len(cg_jobs)} runs")
+        print(f"{'instruction counts under qemu' if args.qemu else 'callgrind'}: {len(cg_jobs)} runs")
         sys.stdout.flush()
 
         def one(job):
             key, side, argv_, cwd, stdin, chk = job
-            n, rc, so, se = callgrind(args.valgrind, argv_, os.path.join(tmp, f"cg-{key}-{side}.out"),
-                                      cwd=cwd, stdin=stdin)
+            if args.qemu:
+                n, rc, so, se = qemu_count(qcount, q, argv_, os.path.join(tmp, f"qc-{key}-{side}.log"),
+                                           cwd=cwd, stdin=stdin)
+            else:
+                n, rc, so, se = callgrind(args.valgrind, argv_, os.path.join(tmp, f"cg-{key}-{side}.out"),
+                                          cwd=cwd, stdin=stdin)
             return key, side, n, chk(rc, so), se
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
@@ -591,7 +628,7 @@ def main(argv):
             continue
         unit = "reps" if suite == "workloads" else "units"
         head = (f"| {'workload' if suite == 'workloads' else 'session'} | {unit} | native ms | {lb} ms | {ln} ms "
-                f"| {lb}/native | {ln}/native | speedup (wall) | callgrind {unit} | {lb} M instr "
+                f"| {lb}/native | {ln}/native | speedup (wall) | {'counted' if args.qemu else 'callgrind'} {unit} | {lb} M instr "
                 f"| {ln} M instr | speedup (instr) |")
         rows = [head, "|" + "---|" * (head.count("|") - 1)]
         ws, iss, rb_all, rn_all = [], [], [], []
@@ -635,7 +672,8 @@ def main(argv):
              f"Both builds run with `--fuel {bench.FUEL}` (finite, never reached). Runs per build: {runs}, "
              "interleaved per workload (native, then base and new in alternating order)."]
     if use_cg:
-        notes.append(f"callgrind: one run of each build, on 1/{args.cg_div} of the reps (workloads) or one unit "
+        notes.append(f"{'Guest instructions (qemu, qcount.c) instead of callgrind' if args.qemu else 'callgrind'}: "
+                     f"one run of each build, on 1/{args.cg_div} of the reps (workloads) or one unit "
                      "of the session (programs: a 128 KiB unit of the compression inputs, N=1 of the "
                      "scripts, flite's hello.txt), the same input for both.")
     else:
