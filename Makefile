@@ -709,7 +709,7 @@ bench-smoke: $(B)/edgeplug
 # tiny inputs, checks only. BASE_MAKE: extra make arguments for the old tree.
 # For a board, BENCH_ARGS=--qemu-count counts guest instructions under qemu
 # where x86-64 has callgrind (tests/bench/qcount.c; about 100 times slower
-# than the emulated runs, some 20 minutes more for rpi-zero).
+# than the emulated runs, about 50 minutes more for rpi-zero).
 BASE ?= 32a44bf
 BASE_HASH = $(shell git rev-parse --verify --short=12 '$(BASE)^{commit}' 2>/dev/null)
 BASE_TREE = build/base-$(BASE_HASH)
