@@ -253,6 +253,8 @@ __attribute__((noinline))
 static size_t emit_res(lower *L, enum op op)
 {
 	size_t at = emit_op(L, op);
+	/* push_result's two lines, inline: calling it costs hello 1.3% of
+	 * its instructions (7.7k) and saves 64 bytes. */
 	uint32_t slot = SLOT(L, L->h);
 	push_slot(L, slot);
 	L->last_dst = L->ncells;

@@ -663,7 +663,7 @@ def main(argv):
                            if times.get((k, "base")) and times.get((k, "new"))])
     slower_w = [b[0] for b in bars if b[3] and b[3] < 1]
     slower_i = [b[0] for b in bars if b[4] and b[4] < 1]
-    notes = [f"Speedup = {lb} / {ln} (above 1: {ln} is faster), of median wall times and of callgrind "
+    notes = [f"Speedup = {lb} / {ln} (above 1: {ln} is faster), of median wall times and of {'qemu-counted' if args.qemu else 'callgrind'} "
              f"instruction counts. Over everything above: wall time **{bench.fmt_ratio(gw_all, 3)}**, "
              f"instructions **{bench.fmt_ratio(gi_all, 3)}** on the geometric mean; wall time of the "
              f"fastest runs instead of the medians: {bench.fmt_ratio(g_min, 3)}.",
